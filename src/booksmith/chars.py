@@ -1,0 +1,35 @@
+"""Name the special characters the pipeline inserts, removes or recognises."""
+
+from __future__ import annotations
+
+# Inline markup travels inside paragraph text as private-use characters so that
+# every text pass sees one plain string per paragraph. clean() removes any that
+# the input itself contains, so these never collide with the author's text.
+EMPHASIS_START = "\ue000"
+EMPHASIS_END = "\ue001"
+STRONG_START = "\ue002"
+STRONG_END = "\ue003"
+MARKUP = EMPHASIS_START + EMPHASIS_END + STRONG_START + STRONG_END
+
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+SOFT_HYPHEN = "\u00ad"
+BOM = "\ufeff"
+REPLACEMENT = "\ufffd"
+
+# Characters that change nothing a reader sees but break word matching, search
+# and hyphenation: zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+# bidi marks that web pages leave behind, and the interlinear annotation marks.
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\ufff9\ufffa\ufffb"
+)
+
+# Spaces other than U+0020 that paste from the web and word processors; they
+# become plain spaces (typography adds its own no-break spaces where needed).
+ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+ELLIPSIS = "…"
+EM_DASH = "—"
+EN_DASH = "–"

@@ -1,0 +1,51 @@
+"""Normalise decoded text: one newline convention, no invisible or XML-invalid characters, NFC."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from booksmith import chars
+
+TAB_WIDTH = 4
+
+
+def _removal_table() -> dict[int, int | str | None]:
+    table: dict[int, int | str | None] = {}
+    # C0 and C1 controls are invalid (or discouraged) in XML and mean nothing in
+    # a story; tab, newline and form feed are handled below instead.
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
+        if chr(code) not in "\t\n\f":
+            table[code] = None
+    for ch in chars.INVISIBLE + chars.MARKUP + "\ufffe\uffff":
+        table[ord(ch)] = None
+    for ch in chars.ODD_SPACES:
+        table[ord(ch)] = " "
+    # A form feed is a page break in old e-texts: treat it as a paragraph gap.
+    table[ord("\f")] = "\n\n"
+    # Line and paragraph separators from word processors are just newlines.
+    table[0x2028] = "\n"
+    table[0x2029] = "\n\n"
+    return table
+
+
+REMOVALS = _removal_table()
+SURROGATES = re.compile("[\ud800-\udfff]")
+LEADING_TABS = re.compile(r"^[ \t]+", re.MULTILINE)
+TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+INNER_TABS = re.compile(r"(?<=\S)\t+")
+
+
+def clean(text: str) -> str:
+    """Return the text with LF newlines, spaces instead of tabs, nothing invisible, in NFC."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(REMOVALS)
+    text = SURROGATES.sub("", text)
+    text = TRAILING_SPACE.sub("", text)
+    # Leading indentation is meaningful (paragraph and verse detection): keep
+    # its width, expressed in spaces; a tab between words is one space.
+    text = LEADING_TABS.sub(lambda m: m.group().expandtabs(TAB_WIDTH), text)
+    text = INNER_TABS.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.strip("\n")

@@ -1,0 +1,58 @@
+"""The booksmith command line: a typer app with one module per command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from booksmith import __version__
+from booksmith.cli import build as build_command
+from booksmith.cli import inspect as inspect_command
+
+app = typer.Typer(
+    name="booksmith",
+    help="Turn raw .txt stories into EPUB, Kobo KEPUB and typeset PDF ebooks.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"booksmith {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Turn raw .txt stories into EPUB, Kobo KEPUB and typeset PDF ebooks.
+
+    Start with [bold]booksmith build story.txt[/bold]; see what booksmith understood with
+    [bold]booksmith inspect story.txt[/bold].
+    """
+
+
+app.command("build")(build_command.build)
+app.command("inspect")(inspect_command.inspect)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with `argv` (default: sys.argv) and return the exit code."""
+    try:
+        app(args=argv, prog_name="booksmith", standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""`booksmith build`: convert text files to EPUB, PDF and KEPUB."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from booksmith.cli import common as c
+from booksmith.cli.options import build_options
+
+
+def build(
+    files: Annotated[
+        list[str], typer.Argument(help="Text files to convert; '-' reads standard input.", show_default=False)
+    ],
+    output: c.Output = None,
+    formats: c.Formats = "epub,pdf",
+    title: c.Title = None,
+    author: c.Author = None,
+    language: c.Language = None,
+    encoding: c.Encoding = None,
+    theme: c.Theme = "classic",
+    paragraphs: c.Paragraphs = None,
+    chapter_pattern: c.ChapterPattern = None,
+    keep_boilerplate: c.KeepBoilerplate = False,
+    scene_break: c.SceneBreak = "⁂",
+    page_size: c.PageSize = "a5",
+    font_size: c.FontSize = None,
+    quotes: c.Quotes = "auto",
+    dash_style: c.DashStyle = "auto",
+    no_smart_quotes: c.NoSmartQuotes = False,
+    no_verify: c.NoVerify = False,
+    strict: c.Strict = False,
+    quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
+    debug: c.Debug = False,
+) -> None:
+    """Convert text files to ebooks: STEM.epub and STEM.pdf beside each input, or in -o DIR."""
+    options = build_options(
+        formats=formats,
+        title=title,
+        author=author,
+        language=language,
+        encoding=encoding,
+        theme=theme,
+        paragraphs=paragraphs,
+        chapter_pattern=chapter_pattern,
+        keep_boilerplate=keep_boilerplate,
+        scene_break=scene_break,
+        page_size=page_size,
+        font_size=font_size,
+        quotes=quotes,
+        dash_style=dash_style,
+        no_smart_quotes=no_smart_quotes,
+        no_verify=no_verify,
+        timestamp=c.source_date_epoch(),
+    )
+    taken: set[Path] = set()
+    failed = False
+    for name in files:
+        try:
+            written = c.guarded(lambda n=name: _build_one(n, output, options, taken, strict, verbose), debug=debug)
+        except typer.Exit:
+            failed = True
+            continue
+        if not quiet:
+            for path in written:
+                typer.echo(str(path))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _build_one(name: str, output: str | None, options, taken: set[Path], strict: bool, verbose: bool) -> list[Path]:
+    from booksmith.pipeline import load, write_books
+
+    source: Path | bytes = Path(name)
+    stem = None
+    if name == "-":
+        source, stem = c.read_stdin(), "book"
+        options = replace(options, read=replace(options.read, fallback_title=options.read.fallback_title or "Untitled"))
+    loaded = load(source, options)
+    for warning in loaded.warnings:
+        c.warn(f"{name}: {warning}")
+    if strict and loaded.warnings:
+        raise c.fail(f"{name}: {len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
+    if verbose:
+        _describe(name, loaded)
+    return write_books(loaded, source, output, options, stem=stem, taken=taken)
+
+
+def _describe(name: str, loaded) -> None:
+    decoded = loaded.decoded
+    chapters = len(loaded.book.chapters)
+    typer.echo(
+        f"{name}: {decoded.encoding} (confidence {decoded.confidence:.2f}), "
+        f"paragraphs by {loaded.convention}, {chapters} chapter{'s' if chapters != 1 else ''}, "
+        f"title “{loaded.book.metadata.title}”, language {loaded.book.metadata.language}",
+        err=True,
+    )

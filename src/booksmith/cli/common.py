@@ -1,0 +1,102 @@
+"""Options shared by the commands that build books, and the error handling every command uses."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from booksmith.errors import BooksmithError
+
+T = TypeVar("T")
+
+Output = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Folder for the books (created if missing); default: beside each input."),
+]
+Formats = Annotated[str, typer.Option("--format", "-f", help="Comma-separated formats: epub, pdf, kepub.")]
+Title = Annotated[str | None, typer.Option("--title", help="Book title (default: from the text, else the file name).")]
+Author = Annotated[list[str] | None, typer.Option("--author", help="Author; repeat for several.")]
+Language = Annotated[
+    str | None, typer.Option("--language", help="BCP 47 language tag, e.g. en, fr, pt-BR (default: guessed).")
+]
+Encoding = Annotated[
+    str | None, typer.Option("--encoding", help="Read the input in this encoding instead of detecting it.")
+]
+Theme = Annotated[str, typer.Option("--theme", help="Look of the book: classic or modern.")]
+Paragraphs = Annotated[
+    str | None,
+    typer.Option(
+        "--paragraphs", help="How the text marks paragraphs: blank, indent, line or wrapped (default: detected)."
+    ),
+]
+ChapterPattern = Annotated[
+    str | None, typer.Option("--chapter-pattern", help="Regular expression matching whole chapter-heading lines.")
+]
+KeepBoilerplate = Annotated[
+    bool, typer.Option("--keep-boilerplate", help="Keep Project Gutenberg headers and licences.")
+]
+SceneBreak = Annotated[str, typer.Option("--scene-break", help="Ornament drawn for scene breaks.")]
+PageSize = Annotated[str, typer.Option("--page-size", help="PDF page: a5, a4, letter, trade, pocket or ereader.")]
+FontSize = Annotated[float | None, typer.Option("--font-size", help="PDF body font size in points.")]
+Quotes = Annotated[str, typer.Option("--quotes", help="Quotation style: auto (the language's), american or british.")]
+DashStyle = Annotated[
+    str, typer.Option("--dash-style", help="Dashes: auto, closed (a—b), spaced (a — b), en-spaced (a – b) or keep.")
+]
+NoSmartQuotes = Annotated[bool, typer.Option("--no-smart-quotes", help="Leave straight quotes as typed.")]
+NoVerify = Annotated[
+    bool, typer.Option("--no-verify", help="Skip the check that every word of the input is in the book.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also print what was detected (encoding, paragraphs, chapters).")
+]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings (unpaired quotes, numbering gaps) as errors.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback when something fails.")]
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one error line on stderr and return the exit to raise."""
+    typer.echo(f"booksmith: error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"booksmith: warning: {message}", err=True)
+
+
+def guarded(action: Callable[[], T], *, debug: bool) -> T:
+    """Run a library call; its errors become one line and exit code 1, never a traceback."""
+    try:
+        return action()
+    except BooksmithError as error:
+        if debug:
+            traceback.print_exc()
+        raise fail(str(error)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; no partial output was left") from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:  # a bug: still one line, unless --debug asks for more
+        if debug:
+            traceback.print_exc()
+        raise fail(f"internal error ({type(error).__name__}: {error}); rerun with --debug and report it") from None
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for output timestamps."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise fail(f"SOURCE_DATE_EPOCH is '{value}', not a number of seconds") from None
+
+
+def read_stdin() -> bytes:
+    return sys.stdin.buffer.read()

@@ -1,0 +1,81 @@
+"""`booksmith inspect`: show what booksmith understood of a text, without writing a book."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from booksmith.cli import common as c
+from booksmith.cli.options import build_options
+
+
+def inspect(
+    file: Annotated[str, typer.Argument(help="Text file to inspect; '-' reads standard input.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    title: c.Title = None,
+    author: c.Author = None,
+    language: c.Language = None,
+    encoding: c.Encoding = None,
+    paragraphs: c.Paragraphs = None,
+    chapter_pattern: c.ChapterPattern = None,
+    keep_boilerplate: c.KeepBoilerplate = False,
+    debug: c.Debug = False,
+) -> None:
+    """Show the detected encoding, metadata, chapters, scene breaks and warnings of a text."""
+    from booksmith.report import describe
+
+    options = build_options(
+        formats="epub",
+        title=title,
+        author=author,
+        language=language,
+        encoding=encoding,
+        theme="classic",
+        paragraphs=paragraphs,
+        chapter_pattern=chapter_pattern,
+        keep_boilerplate=keep_boilerplate,
+        scene_break="⁂",
+        page_size="a5",
+        font_size=None,
+        quotes="auto",
+        dash_style="auto",
+        no_smart_quotes=False,
+        no_verify=False,
+        timestamp=None,
+    )
+    source: Path | bytes = c.read_stdin() if file == "-" else Path(file)
+    report = c.guarded(lambda: describe(source, options), debug=debug)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    _print_table(file, report)
+
+
+def _print_table(name: str, report: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{report['title']}[/bold]" + (f" by {', '.join(report['authors'])}" if report["authors"] else "")
+    )
+    console.print(
+        f"{name}: {report['encoding']} (confidence {report['confidence']:.2f}), language {report['language']}, "
+        f"paragraphs by {report['paragraph_convention']}, {report['words']} words"
+    )
+    table = Table("#", "Title", "Kind", "Paragraphs", "Scene breaks", "Words")
+    for number, chapter in enumerate(report["chapters"], start=1):
+        table.add_row(
+            str(number),
+            chapter["title"] or "—",
+            chapter["kind"],
+            str(chapter["paragraphs"]),
+            str(chapter["scene_breaks"]),
+            str(chapter["words"]),
+        )
+    console.print(table)
+    for warning in report["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -1,0 +1,112 @@
+"""Define the book model: the one contract between reading a text and writing a book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+ChapterKind = Literal["front", "part", "chapter", "back"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metadata:
+    """Facts about the book; None (or empty) means unknown, so sources can be layered."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None  # BCP 47 tag
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    series: str | None = None
+    series_index: float | None = None
+    identifier: str | None = None  # e.g. an ISBN or a URN; None derives one from the text
+    publisher: str | None = None
+    date: str | None = None
+    rights: str | None = None
+
+    def over(self, lower: Metadata) -> Metadata:
+        """Return these facts, falling back to `lower` for every field not known here."""
+        merged = {}
+        for f in fields(self):
+            mine = getattr(self, f.name)
+            merged[f.name] = mine if mine not in (None, ()) else getattr(lower, f.name)
+        return Metadata(**merged)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose; `text` may hold inline markup characters from chars.py."""
+
+    text: str
+    # Presentation the source carried: None, "center", "right" (a signature), "noindent".
+    align: str | None = None
+    # 1-based line of the source where it starts, for messages; not part of the text.
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Verse:
+    """Lines whose breaks matter (poems, songs, addresses): each line stays a line."""
+
+    lines: tuple[str, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class SceneBreak:
+    """A break between scenes inside a chapter (drawn as an ornament or a short rule)."""
+
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a chapter that does not start a new chapter (e.g. a letter's date line)."""
+
+    text: str
+    line: int = field(default=0, compare=False)
+
+
+Block = Paragraph | Verse | SceneBreak | Heading
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A unit of the table of contents: front matter, a part, a chapter or back matter."""
+
+    title: str | None
+    blocks: tuple[Block, ...]
+    kind: ChapterKind = "chapter"
+    # The title's second line, e.g. "Down the Rabbit-Hole" under "Chapter I".
+    subtitle: str | None = None
+    # Chapters belong to the part before them; parts have depth 0, their chapters 1.
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Book:
+    """A whole book: metadata and its chapters in reading order."""
+
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+
+    def with_chapters(self, chapters: tuple[Chapter, ...]) -> Book:
+        return replace(self, chapters=chapters)
+
+
+def block_texts(block: Block) -> tuple[str, ...]:
+    """Every run of reader-visible text a block holds, in order."""
+    if isinstance(block, Paragraph | Heading):
+        return (block.text,)
+    if isinstance(block, Verse):
+        return block.lines
+    return ()
+
+
+def chapter_texts(chapter: Chapter) -> list[str]:
+    """The visible texts of a chapter: its title lines, then its blocks."""
+    texts = [t for t in (chapter.title, chapter.subtitle) if t]
+    for block in chapter.blocks:
+        texts.extend(block_texts(block))
+    return texts

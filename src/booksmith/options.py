@@ -1,0 +1,72 @@
+"""Define every option of the pipeline, one frozen dataclass per stage, with its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from booksmith.model import Metadata
+
+PARAGRAPH_CONVENTIONS = ("blank", "indent", "line", "wrapped")
+DASH_STYLES = ("auto", "closed", "spaced", "en-spaced", "keep")
+QUOTE_STYLES = ("auto", "american", "british")
+FORMATS = ("epub", "pdf", "kepub")
+PAGE_SIZES = ("a5", "a4", "letter", "trade", "pocket", "ereader")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadOptions:
+    """How raw bytes become a book model (decode, clean, structure)."""
+
+    # A Python codec name that overrides detection (e.g. "cp1252"); None detects.
+    encoding: str | None = None
+    # One of PARAGRAPH_CONVENTIONS; None detects the text's own convention.
+    paragraphs: str | None = None
+    # A regular expression matching whole heading lines; None uses built-in detection.
+    chapter_pattern: str | None = None
+    # Keep Project Gutenberg headers and licences in the book instead of removing them.
+    keep_boilerplate: bool = False
+    # Metadata that wins over what the text says (from the command line or a sidecar).
+    metadata: Metadata = field(default_factory=Metadata)
+    # Readable title used when nothing else names the book (usually from the file name).
+    fallback_title: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TypographyOptions:
+    """How plain ASCII punctuation becomes typeset punctuation."""
+
+    # Curl straight quotes and apostrophes.
+    smart_quotes: bool = True
+    # "auto" follows the book's language; "british" puts single quotes outermost.
+    quotes: str = "auto"
+    # One of DASH_STYLES; "auto" picks the book language's convention.
+    dash_style: str = "auto"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderOptions:
+    """How the model becomes XHTML, CSS and pages."""
+
+    # Name of a theme in styles/ ("classic" or "modern").
+    theme: str = "classic"
+    # Ornament drawn for a scene break where the reader supports generated content.
+    scene_break: str = "⁂"
+    # PDF page size, one of PAGE_SIZES.
+    page_size: str = "a5"
+    # PDF body font size in points; None keeps the page size's default.
+    font_size: float | None = None
+    # Seconds since the epoch stamped into outputs; None uses the source file's mtime or now.
+    timestamp: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildOptions:
+    """Everything one build needs: the stage options plus what to write and how to check it."""
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    typography: TypographyOptions = field(default_factory=TypographyOptions)
+    render: RenderOptions = field(default_factory=RenderOptions)
+    # Output formats, a subset of FORMATS, in the order they are written.
+    formats: tuple[str, ...] = ("epub", "pdf")
+    # Compare the words of the source with the words of the book before writing it.
+    verify: bool = True

@@ -1,0 +1,47 @@
+"""Describe what the pipeline understood of a source, as plain data for `inspect`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from booksmith.model import Paragraph, SceneBreak, Verse, chapter_texts
+from booksmith.options import BuildOptions
+from booksmith.pipeline import load
+
+
+def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
+    """A JSON-ready description: encoding, metadata, chapters with counts, and warnings."""
+    loaded = load(source, options)
+    book = loaded.book
+    chapters = []
+    for chapter in book.chapters:
+        chapters.append(
+            {
+                "title": chapter.title if not chapter.subtitle else f"{chapter.title}: {chapter.subtitle}",
+                "kind": chapter.kind,
+                "depth": chapter.depth,
+                "words": sum(len(text.split()) for text in chapter_texts(chapter)),
+                "paragraphs": sum(1 for b in chapter.blocks if isinstance(b, Paragraph | Verse)),
+                "scene_breaks": sum(1 for b in chapter.blocks if isinstance(b, SceneBreak)),
+            }
+        )
+    metadata = book.metadata
+    return {
+        "encoding": loaded.decoded.encoding,
+        "confidence": round(loaded.decoded.confidence, 3),
+        "repaired_mojibake": loaded.decoded.repaired_mojibake,
+        "title": metadata.title,
+        "author": ", ".join(metadata.authors) or None,
+        "authors": list(metadata.authors),
+        "language": metadata.language,
+        "description": metadata.description,
+        "subjects": list(metadata.subjects),
+        "series": metadata.series,
+        "series_index": metadata.series_index,
+        "paragraph_convention": loaded.convention,
+        "words": sum(c["words"] for c in chapters),
+        "chapters": chapters,
+        "scene_breaks": sum(c["scene_breaks"] for c in chapters),
+        "warnings": list(loaded.warnings),
+    }
