@@ -40,7 +40,7 @@ def kobo_spans(xhtml: bytes) -> bytes:
     """The document with every paragraph's sentences in koboSpan spans and the body in book-columns."""
     root = etree.fromstring(xhtml, PARSER)
     body = root.find(f"{{{XHTML_NS}}}body")
-    for paragraph, element in enumerate(body.iter(*PARAGRAPHS), start=1):
+    for paragraph, element in enumerate(list(body.iter(*PARAGRAPHS)), start=1):
         _wrap_sentences(element, paragraph)
     columns = etree.Element(f"{{{XHTML_NS}}}div", id="book-columns")
     inner = etree.SubElement(columns, f"{{{XHTML_NS}}}div", id="book-inner")
