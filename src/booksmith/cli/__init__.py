@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer.core import TyperOption
 
 from booksmith import __version__
 from booksmith.cli import build as build_command
@@ -44,10 +45,21 @@ app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
 
 
+def _without_type_labels(command: typer.core.TyperCommand) -> typer.core.TyperCommand:
+    """Replace typer's `<bool>`/`<str>` type labels on options: flags show nothing, values a metavar."""
+    for param in command.params:
+        if isinstance(param, TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag else param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        _without_type_labels(sub)
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv) and return the exit code."""
+    command = _without_type_labels(typer.main.get_command(app))
     try:
-        app(args=argv, prog_name="booksmith", standalone_mode=True)
+        command.main(args=argv, prog_name="booksmith", standalone_mode=True)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -16,36 +16,54 @@ T = TypeVar("T")
 
 Output = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Folder for the books (created if missing); default: beside each input."),
+    typer.Option(
+        "--output", "-o", metavar="DIR", help="Folder for the books (created if missing); default: beside each input."
+    ),
 ]
-Formats = Annotated[str, typer.Option("--format", "-f", help="Comma-separated formats: epub, pdf, kepub.")]
-Title = Annotated[str | None, typer.Option("--title", help="Book title (default: from the text, else the file name).")]
-Author = Annotated[list[str] | None, typer.Option("--author", help="Author; repeat for several.")]
+Formats = Annotated[
+    str, typer.Option("--format", "-f", metavar="LIST", help="Comma-separated formats: epub, pdf, kepub.")
+]
+Title = Annotated[
+    str | None, typer.Option("--title", metavar="TEXT", help="Book title (default: from the text, else the file name).")
+]
+Author = Annotated[list[str] | None, typer.Option("--author", metavar="NAME", help="Author; repeat for several.")]
 Language = Annotated[
-    str | None, typer.Option("--language", help="BCP 47 language tag, e.g. en, fr, pt-BR (default: guessed).")
+    str | None,
+    typer.Option("--language", metavar="TAG", help="BCP 47 language tag, e.g. en, fr, pt-BR (default: guessed)."),
 ]
 Encoding = Annotated[
-    str | None, typer.Option("--encoding", help="Read the input in this encoding instead of detecting it.")
+    str | None,
+    typer.Option("--encoding", metavar="NAME", help="Read the input in this encoding instead of detecting it."),
 ]
-Theme = Annotated[str, typer.Option("--theme", help="Look of the book: classic or modern.")]
+Theme = Annotated[str, typer.Option("--theme", metavar="NAME", help="Look of the book: classic or modern.")]
 Paragraphs = Annotated[
     str | None,
     typer.Option(
-        "--paragraphs", help="How the text marks paragraphs: blank, indent, line or wrapped (default: detected)."
+        "--paragraphs",
+        metavar="STYLE",
+        help="How the text marks paragraphs: blank, indent, line or wrapped (default: detected).",
     ),
 ]
 ChapterPattern = Annotated[
-    str | None, typer.Option("--chapter-pattern", help="Regular expression matching whole chapter-heading lines.")
+    str | None,
+    typer.Option("--chapter-pattern", metavar="REGEX", help="Regular expression matching whole chapter-heading lines."),
 ]
 KeepBoilerplate = Annotated[
     bool, typer.Option("--keep-boilerplate", help="Keep Project Gutenberg headers and licences.")
 ]
-SceneBreak = Annotated[str, typer.Option("--scene-break", help="Ornament drawn for scene breaks.")]
-PageSize = Annotated[str, typer.Option("--page-size", help="PDF page: a5, a4, letter, trade, pocket or ereader.")]
-FontSize = Annotated[float | None, typer.Option("--font-size", help="PDF body font size in points.")]
-Quotes = Annotated[str, typer.Option("--quotes", help="Quotation style: auto (the language's), american or british.")]
+SceneBreak = Annotated[str, typer.Option("--scene-break", metavar="TEXT", help="Ornament drawn for scene breaks.")]
+PageSize = Annotated[
+    str, typer.Option("--page-size", metavar="SIZE", help="PDF page: a5, a4, letter, trade, pocket or ereader.")
+]
+FontSize = Annotated[float | None, typer.Option("--font-size", metavar="PT", help="PDF body font size in points.")]
+Quotes = Annotated[
+    str, typer.Option("--quotes", metavar="STYLE", help="Quotation style: auto (the language's), american or british.")
+]
 DashStyle = Annotated[
-    str, typer.Option("--dash-style", help="Dashes: auto, closed (a—b), spaced (a — b), en-spaced (a – b) or keep.")
+    str,
+    typer.Option(
+        "--dash-style", metavar="STYLE", help="Dashes: auto, closed (a—b), spaced (a — b), en-spaced (a – b) or keep."
+    ),
 ]
 NoSmartQuotes = Annotated[bool, typer.Option("--no-smart-quotes", help="Leave straight quotes as typed.")]
 NoVerify = Annotated[
