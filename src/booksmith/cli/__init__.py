@@ -8,7 +8,10 @@ import typer
 
 from booksmith import __version__
 from booksmith.cli import build as build_command
+from booksmith.cli import devices as devices_command
 from booksmith.cli import inspect as inspect_command
+from booksmith.cli import send as send_command
+from booksmith.cli import serve as serve_command
 
 app = typer.Typer(
     name="booksmith",
@@ -42,6 +45,9 @@ def root(
 
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
+app.command("send")(send_command.send)
+app.command("devices")(devices_command.devices)
+app.command("serve")(serve_command.serve)
 
 
 def main(argv: list[str] | None = None) -> int:
