@@ -44,4 +44,3 @@ class DeviceError(BooksmithError):
 
 class MailError(BooksmithError):
     """A book could not be e-mailed (no server configured, refused, too big)."""
-
