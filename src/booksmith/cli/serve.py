@@ -50,7 +50,7 @@ def serve(
     options = build_options(**_serve_defaults(theme, page_size))
     cache = Path(platformdirs.user_cache_dir("booksmith")) / "serve"
     server = c.guarded(lambda: make_server(Library(directory, cache, options), host, port, credentials), debug=debug)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    _log_requests()
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"Serving {directory} at http://{bound_host}:{bound_port}/ (OPDS: /opds); Ctrl+C stops", err=True)
     try:
@@ -81,3 +81,13 @@ def _serve_defaults(theme: str, page_size: str) -> dict:
         "no_verify": False,
         "timestamp": c.source_date_epoch(),
     }
+
+
+def _log_requests() -> None:
+    """Print the server's request log on stderr (and nothing of the libraries it calls)."""
+    log = logging.getLogger("booksmith.serve")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)

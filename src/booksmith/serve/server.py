@@ -76,7 +76,7 @@ class Library:
         source = self.file(relative[: -len(FORMATS[fmt][0])] + ".txt")
         if source is None:
             return None
-        digest = hashlib.sha256(source.read_bytes() + repr((fmt, self.options)).encode()).hexdigest()[:32]
+        digest = self._cache_key(source, fmt)
         target = self.cache / f"{digest}{FORMATS[fmt][0]}"
         with self._locks_lock:
             lock = self._build_locks.setdefault(target, threading.Lock())
@@ -84,6 +84,17 @@ class Library:
             if not target.is_file():
                 self._build(source, fmt, target)
         return target, fmt
+
+    def _cache_key(self, source: Path, fmt: str) -> str:
+        """What a build depends on: the text, its STEM.toml, the options and booksmith's version."""
+        from booksmith import __version__
+
+        digest = hashlib.sha256(source.read_bytes())
+        sidecar = source.with_suffix(".toml")
+        if sidecar.is_file():
+            digest.update(sidecar.read_bytes())
+        digest.update(repr((fmt, self.options, __version__)).encode())
+        return digest.hexdigest()[:32]
 
     def _build(self, source: Path, fmt: str, target: Path) -> None:
         from booksmith.pipeline import convert
