@@ -174,6 +174,14 @@ def test_a_built_book_is_copied_as_it_is(tmp_path, run_cli):
     assert (device / "already.epub").read_bytes() == book.read_bytes()
 
 
+def test_a_kobo_takes_a_built_epub_and_says_how_to_get_a_kepub(tmp_path, run_cli):
+    book = tmp_path / "already.epub"
+    book.write_bytes(b"PK an epub")
+    result = run_cli("send", book, "--to", kobo(tmp_path / "KOBO"))
+    assert result.exit_code == 0 and "send the .txt to get a KEPUB" in result.stdout
+    assert (tmp_path / "KOBO" / "already.epub").read_bytes() == b"PK an epub"
+
+
 def test_a_kindle_refuses_an_epub_clearly(tmp_path, run_cli):
     book = tmp_path / "already.epub"
     book.write_bytes(b"PK")

@@ -188,6 +188,8 @@ def test_the_environment_wins_over_the_file_and_bad_values_are_named(tmp_path):
     assert "password" not in repr(SmtpSettings(host="h", port=1, sender="a@b", password="hidden"))
     with pytest.raises(MailError, match="tls must be one of"):
         settings_from({"host": "h", "tls": "maybe"}, {}, source=tmp_path / "c.toml")
+    with pytest.raises(MailError, match="never read from files"):
+        settings_from({"host": "h", "password": "x"}, {}, source=tmp_path / "c.toml")
     with pytest.raises(MailError, match="unknown key 'pasword'"):
         settings_from({"host": "h", "pasword": "x"}, {}, source=tmp_path / "c.toml")
 

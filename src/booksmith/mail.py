@@ -52,6 +52,14 @@ class SmtpSettings:
 def settings_from(table: Mapping[str, Any], environ: Mapping[str, str], *, source: Path) -> SmtpSettings:
     """SmtpSettings from config.toml's [smtp] table, each key overridden by its environment variable."""
     values = {key: environ.get(variable) or table.get(key) for key, variable in SETTINGS_ENV.items()}
+    if "password" in table:
+        raise MailError(
+            located(
+                source,
+                "holds a password; remove it and set BOOKSMITH_SMTP_PASSWORD or "
+                "store it with `keyring set booksmith-smtp USER` (passwords are never read from files)",
+            )
+        )
     unknown = set(table) - set(SETTINGS_ENV)
     if unknown:
         known = ", ".join(SETTINGS_ENV)
