@@ -97,9 +97,14 @@ def test_find_devices_skips_folders_that_are_not_readers(tmp_path):
     assert [d.kind for d in found] == ["kobo", "kindle"]
 
 
-def test_search_roots_follow_the_platform():
+def test_search_roots_follow_the_platform(tmp_path):
     assert search_roots("win32")[0] == Path("D:\\") and len(search_roots("win32")) == 23
-    assert all(isinstance(p, Path) for p in search_roots("linux"))
+    for mount in ("media/ana/KOBOeReader", "run/media/ana/Kindle", "mnt/reader", "Volumes/KOBOeReader"):
+        (tmp_path / mount).mkdir(parents=True)
+    (tmp_path / "media" / "stray-file").write_text("not a folder")
+    linux = search_roots("linux", tmp_path)
+    assert linux == [tmp_path / "media/ana/KOBOeReader", tmp_path / "run/media/ana/Kindle", tmp_path / "mnt/reader"]
+    assert search_roots("darwin", tmp_path) == [tmp_path / "Volumes/KOBOeReader"]
 
 
 def test_send_leaves_a_valid_kepub_on_a_kobo(tmp_path, story, run_cli):
@@ -244,6 +249,7 @@ def test_devices_lists_what_it_found_with_the_format(tmp_path, run_cli, monkeypa
     assert len(lines) == 2
     assert "Kobo (model 388, firmware 4.38.21908)" in lines[0] and "kepub" in lines[0]
     assert "Kindle" in lines[1] and "pdf" in lines[1]
+    assert all(line.endswith("MB free") for line in lines)
 
 
 def test_send_without_to_uses_the_one_reader_found(tmp_path, story, run_cli, monkeypatch):

@@ -59,14 +59,15 @@ class Copied:
     free: int
 
 
-def search_roots(platform: str = sys.platform) -> list[Path]:
-    """The folders under which removable volumes are mounted on this platform."""
+def search_roots(platform: str = sys.platform, top: Path = Path("/")) -> list[Path]:
+    """The mount points of removable volumes on this platform (`top` stands for / in tests)."""
     if platform.startswith("win"):
         return [Path(f"{letter}:\\") for letter in string.ascii_uppercase[3:]]  # D: onwards; C: is the system
     if platform == "darwin":
-        return _children([Path("/Volumes")])
-    media = _children([Path("/media"), Path("/run/media")])
-    return [*_children(media), *_children([Path("/mnt")])]
+        return _children([top / "Volumes"])
+    # Linux: /media/USER/LABEL and /run/media/USER/LABEL (udisks), or /mnt/LABEL mounted by hand.
+    media = _children([top / "media", top / "run" / "media"])
+    return [*_children(media), *_children([top / "mnt"])]
 
 
 def _children(folders: Iterable[Path]) -> list[Path]:
@@ -119,6 +120,14 @@ def _books_folder(root: Path) -> Path:
         if (root / name).is_dir():
             return root / name
     return root
+
+
+def free_space(device: Device) -> int | None:
+    """Bytes free on the device, or None if it cannot be asked (unmounted meanwhile)."""
+    try:
+        return shutil.disk_usage(device.root).free
+    except OSError:
+        return None
 
 
 def device_at(path: Path) -> Device:

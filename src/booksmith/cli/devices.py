@@ -21,7 +21,7 @@ def found_devices():
 
 def devices() -> None:
     """List the mounted e-readers, where books go on each, and the format `send` gives it."""
-    from booksmith.devices import FORMAT_FOR, ebook_convert
+    from booksmith.devices import FORMAT_FOR, ebook_convert, free_space
 
     found = found_devices()
     if not found:
@@ -31,4 +31,6 @@ def devices() -> None:
         fmt = FORMAT_FOR[device.kind]
         if device.kind == "kindle":
             fmt = "azw3 (calibre)" if ebook_convert() else "pdf (ereader page; install calibre for azw3)"
-        typer.echo(f"{device.label}\t{device.root}\t→ {fmt} in {device.books_dir}")
+        free = free_space(device)
+        space = f"{free / 1e6:.0f} MB free" if free is not None else "free space unknown"
+        typer.echo(f"{device.label}\t{device.root}\t→ {fmt} in {device.books_dir}\t{space}")
