@@ -355,3 +355,39 @@ def test_urls_in_feeds_are_paths_on_this_server(server):
     for link in root.iter(f"{ATOM}link"):
         href = urlsplit(link.get("href"))
         assert not href.scheme and href.path.startswith("/")
+
+
+def test_big_acquisition_feeds_are_paged():
+    from booksmith.serve.catalog import Entry
+    from booksmith.serve.feeds import acquisition_feed
+
+    books = [Entry(key=f"b{n}", title=f"Book {n}", updated=float(n)) for n in range(5)]
+
+    def page(number: int):
+        root = etree.fromstring(acquisition_feed(books, "urn:x", "All", "/opds/all", page=number, per_page=2))
+        links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+        return [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")], links
+
+    titles, links = page(2)
+    assert titles == ["Book 2", "Book 3"]
+    assert (links["self"], links["previous"], links["next"]) == ("/opds/all?page=2", "/opds/all", "/opds/all?page=3")
+    assert (links["first"], links["last"]) == ("/opds/all", "/opds/all?page=3")
+    titles, links = page(3)
+    assert titles == ["Book 4"] and "next" not in links
+    assert page(99)[0] == ["Book 4"]  # past the end: the last page
+    titles, links = page(1)
+    assert titles == ["Book 0", "Book 1"] and links["next"] == "/opds/all?page=2" and "previous" not in links
+
+
+def test_simultaneous_requests_for_a_build_build_it_once(library_dir, tmp_path, caplog):
+    running = make_server(Library(library_dir, tmp_path / "cache"), "127.0.0.1", 0)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        with caplog.at_level(logging.INFO, logger="booksmith.serve"), ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda _: get(running, "/build/lamplighter.epub"), range(8)))
+    finally:
+        running.shutdown()
+        running.server_close()
+    assert all(status == 200 for status, _, _ in results)
+    assert len({body for _, _, body in results}) == 1
+    assert sum("building lamplighter.txt" in record.getMessage() for record in caplog.records) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import posixpath
@@ -241,6 +242,12 @@ def cover_bytes(cover: Cover) -> bytes:
 
 def thumbnail_bytes(cover: Cover, height: int = 240) -> bytes:
     """A JPEG of the cover at most `height` pixels high, for catalog lists."""
+    return _thumbnail(cover, cover.epub.stat().st_mtime_ns, height)
+
+
+@functools.lru_cache(maxsize=256)
+def _thumbnail(cover: Cover, mtime_ns: int, height: int) -> bytes:
+    """Cached by the EPUB's change time: a catalog page asks for every thumbnail again."""
     import io
 
     from PIL import Image

@@ -21,6 +21,8 @@ ACQUIRE = "http://opds-spec.org/acquisition"
 IMAGE = "http://opds-spec.org/image"
 THUMBNAIL = "http://opds-spec.org/image/thumbnail"
 CATALOG_ID = "urn:booksmith:catalog"
+# Books per page of an acquisition feed; bigger folders are split into linked pages.
+PER_PAGE = 100
 
 ET.register_namespace("", ATOM)
 ET.register_namespace("dcterms", DCTERMS)
@@ -127,10 +129,27 @@ def group_books(entries: list[Entry], by: str, name: str) -> list[Entry] | None:
     return (_authors(entries) if by == "authors" else _series(entries)).get(name)
 
 
-def acquisition_feed(entries: list[Entry], feed_id: str, title: str, self_href: str, up: str = "/opds") -> bytes:
-    """An acquisition feed: one Atom entry per book with its download, cover and thumbnail links."""
-    feed = _feed(feed_id, title, self_href, ACQUISITION, _newest(entries), up)
-    for book in entries:
+def acquisition_feed(
+    entries: list[Entry],
+    feed_id: str,
+    title: str,
+    self_href: str,
+    up: str = "/opds",
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> bytes:
+    """One page of an acquisition feed: an Atom entry per book with its download, cover and thumbnail links."""
+    pages = max(1, -(-len(entries) // per_page))
+    page = min(max(page, 1), pages)
+    suffix = f":page:{page}" if page > 1 else ""
+    feed = _feed(feed_id + suffix, title, _paged(self_href, page), ACQUISITION, _newest(entries), up)
+    if pages > 1:  # OPDS paging: clients follow "next" to load the rest
+        neighbours = {"first": 1, "last": pages, "previous": page - 1, "next": page + 1}
+        for rel, number in neighbours.items():
+            if 1 <= number <= pages and number != page:
+                _link(feed, rel, _paged(self_href, number), ACQUISITION)
+    for book in entries[(page - 1) * per_page : page * per_page]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = book.title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:booksmith:book:{quote(book.key)}"
@@ -151,6 +170,10 @@ def acquisition_feed(entries: list[Entry], feed_id: str, title: str, self_href: 
         for href, mime, fmt in book_links(book):
             _link(entry, ACQUIRE, href, mime, fmt.upper())
     return _bytes(feed)
+
+
+def _paged(href: str, page: int) -> str:
+    return href if page == 1 else f"{href}{'&' if '?' in href else '?'}page={page}"
 
 
 def search(entries: list[Entry], query: str) -> list[Entry]:

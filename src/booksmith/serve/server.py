@@ -127,15 +127,17 @@ class Handler(BaseHTTPRequestHandler):
                 return
             url = urlsplit(self.path)
             path = unquote(url.path)
-            query = parse_qs(url.query).get("q", [""])[0]
-            self._route(path, query)
+            parameters = parse_qs(url.query)
+            query = parameters.get("q", [""])[0]
+            page = parameters.get("page", ["1"])[0]
+            self._route(path, query, int(page) if page.isdigit() else 1)
         except (ConnectionError, TimeoutError):
             pass  # the client went away mid-download
         except Exception:
             log.exception("%s failed", self.path)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"internal error\n", "text/plain; charset=utf-8")
 
-    def _route(self, path: str, query: str) -> None:
+    def _route(self, path: str, query: str, page: int) -> None:
         library = self.server.library
         if path in ("/", "/index.html"):
             entries = library.catalog.entries()
@@ -144,20 +146,22 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/opds":
             return self._send(HTTPStatus.OK, feeds.navigation_feed(library.catalog.entries()), feeds.NAVIGATION)
         if path == "/opds/all":
-            body = feeds.acquisition_feed(library.catalog.entries(), f"{feeds.CATALOG_ID}:all", "All books", path)
+            everything = library.catalog.entries()
+            body = feeds.acquisition_feed(everything, f"{feeds.CATALOG_ID}:all", "All books", path, page=page)
             return self._send(HTTPStatus.OK, body, feeds.ACQUISITION)
         if path == "/opds/opensearch.xml":
             return self._send(HTTPStatus.OK, feeds.opensearch_description(), feeds.OPENSEARCH_TYPE)
         if path == "/opds/search":
             found = feeds.search(library.catalog.entries(), query)
             href = f"/opds/search?q={quote(query)}"
-            body = feeds.acquisition_feed(found, f"{feeds.CATALOG_ID}:search:{quote(query)}", f"Search: {query}", href)
+            feed_id = f"{feeds.CATALOG_ID}:search:{quote(query)}"
+            body = feeds.acquisition_feed(found, feed_id, f"Search: {query}", href, page=page)
             return self._send(HTTPStatus.OK, body, feeds.ACQUISITION)
         for by in ("authors", "series"):
             if path == f"/opds/{by}":
                 return self._send(HTTPStatus.OK, feeds.groups_feed(library.catalog.entries(), by), feeds.NAVIGATION)
             if path.startswith(f"/opds/{by}/"):
-                return self._group(by, path[len(f"/opds/{by}/") :])
+                return self._group(by, path[len(f"/opds/{by}/") :], page)
         if path.startswith("/files/"):
             found = library.file(path[len("/files/") :])
             fmt = found and ending_of(found.name)
@@ -175,12 +179,13 @@ class Handler(BaseHTTPRequestHandler):
                     return self._send(HTTPStatus.OK, body, entry.cover.media_type if kind == "cover" else "image/jpeg")
         self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
 
-    def _group(self, by: str, name: str) -> None:
+    def _group(self, by: str, name: str, page: int) -> None:
         books = feeds.group_books(self.server.library.catalog.entries(), by, name)
         if books is None:
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
         href = f"/opds/{by}/{quote(name, safe='')}"
-        body = feeds.acquisition_feed(books, f"{feeds.CATALOG_ID}:{by}:{quote(name)}", name, href, f"/opds/{by}")
+        feed_id = f"{feeds.CATALOG_ID}:{by}:{quote(name)}"
+        body = feeds.acquisition_feed(books, feed_id, name, href, f"/opds/{by}", page=page)
         self._send(HTTPStatus.OK, body, feeds.ACQUISITION)
 
     def _authorized(self) -> bool:
