@@ -199,7 +199,8 @@ def test_a_kindle_refuses_an_epub_clearly(tmp_path, run_cli):
 def test_the_same_book_twice_is_not_duplicated(tmp_path, story, run_cli):
     device = kobo(tmp_path / "KOBO")
     assert run_cli("send", story, "--to", device).exit_code == 0
-    assert run_cli("send", story, "--to", device).exit_code == 0
+    again = run_cli("send", story, "--to", device)
+    assert again.exit_code == 0 and "already there" in again.stdout
     assert sorted(p.name for p in device.glob("*.epub")) == ["tidewater-clock.kepub.epub"]
 
 

@@ -57,6 +57,8 @@ class Copied:
     path: Path
     # Bytes still free on the device after the copy.
     free: int
+    # False when the same book was already there under that name (nothing was copied).
+    new: bool = True
 
 
 def search_roots(platform: str = sys.platform, top: Path = Path("/")) -> list[Path]:
@@ -171,7 +173,7 @@ def copy_book(book: Path, device: Device, name: str | None = None) -> Copied:
         raise DeviceError(located(folder, f"cannot be written ({reason}); is the device mounted?")) from None
     target = _free_name(folder, name, book)
     if target.exists():  # the same bytes are already there
-        return Copied(target, free)
+        return Copied(target, free, new=False)
     if size > free:
         raise DeviceError(
             located(

@@ -114,7 +114,8 @@ def _copy_one(source: Path, device, options, work: Path, converter: str | None) 
 
     prepared = prepare(source, device, options, work, converter)
     copied = copy_book(prepared.path, device)
-    return f"{copied.path} ({device.label}; {prepared.reason}; {copied.free / 1e6:.0f} MB free)"
+    already = "" if copied.new else "already there; "
+    return f"{copied.path} ({already}{device.label}; {prepared.reason}; {copied.free / 1e6:.0f} MB free)"
 
 
 def _mail_one(source: Path, address: str, settings, options, work: Path) -> str:
