@@ -196,6 +196,16 @@ def test_a_kindle_refuses_an_epub_clearly(tmp_path, run_cli):
     assert list((tmp_path / "Kindle" / "documents").iterdir()) == []
 
 
+def test_warnings_are_shown_and_strict_refuses_to_send(tmp_path, run_cli):
+    text = tmp_path / "uneven.txt"
+    text.write_text('Chapter 1\n\nShe said, "wait.\n\nChapter 3\n\nNothing came of it.\n', encoding="utf-8")
+    device = kobo(tmp_path / "KOBO")
+    result = run_cli("send", text, "--to", device)
+    assert result.exit_code == 0 and "warning" in result.stderr
+    result = run_cli("send", text, "--to", device, "--strict")
+    assert result.exit_code == 1 and "--strict" in result.stderr
+
+
 def test_the_same_book_twice_is_not_duplicated(tmp_path, story, run_cli):
     device = kobo(tmp_path / "KOBO")
     assert run_cli("send", story, "--to", device).exit_code == 0

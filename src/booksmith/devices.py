@@ -9,10 +9,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from booksmith.errors import DeviceError, located
+from booksmith.errors import DeviceError, InputError, located
+
+if TYPE_CHECKING:
+    from booksmith.options import BuildOptions
 
 # Device kind -> the format booksmith sends it (the Kindle's may become "azw3").
 FORMAT_FOR = {"kobo": "kepub", "kindle": "pdf", "pocketbook": "epub", "tolino": "epub", "koreader": "epub"}
@@ -241,32 +245,46 @@ class Prepared:
 
     path: Path
     reason: str
+    # Warnings met while building it from a text.
+    warnings: tuple[str, ...] = ()
 
 
-def prepare(source: Path, device: Device, options, workdir: Path, converter: str | None = None) -> Prepared:
+def prepare(
+    source: Path, device: Device, options: BuildOptions, workdir: Path, converter: str | None = None, *, strict=False
+) -> Prepared:
     """The book to send to `device`: a .txt source is built in its format, a built book is checked.
 
     `options` are the BuildOptions of the command line; `converter` is calibre's
     ebook-convert (Kindles then get AZW3 instead of PDF).
     """
-    from dataclasses import replace
-
-    from booksmith.pipeline import convert
-
     if source.suffix.lower() != ".txt":
         return _prepared_built(source, device, workdir, converter)
     kind = device.kind
     if kind == "kindle" and converter:
-        epub = convert(source, workdir, replace(options, formats=("epub",)))[0]
-        return Prepared(to_azw3(epub, converter), "AZW3 made with calibre's ebook-convert (Kindles do not open EPUB)")
+        epub, warnings = build_book(source, options, workdir, "epub", strict=strict)
+        reason = "AZW3 made with calibre's ebook-convert (Kindles do not open EPUB)"
+        return Prepared(to_azw3(epub, converter), reason, warnings)
     if kind == "kindle":
-        render = replace(options.render, page_size="ereader")
-        pdf = convert(source, workdir, replace(options, formats=("pdf",), render=render))[0]
-        return Prepared(pdf, KINDLE_PDF_REASON)
+        ereader = replace(options, render=replace(options.render, page_size="ereader"))
+        pdf, warnings = build_book(source, ereader, workdir, "pdf", strict=strict)
+        return Prepared(pdf, KINDLE_PDF_REASON, warnings)
     fmt = FORMAT_FOR[kind]
-    book = convert(source, workdir, replace(options, formats=(fmt,)))[0]
-    reason = "KEPUB, Kobo's own flavour of EPUB" if fmt == "kepub" else "EPUB"
-    return Prepared(book, reason)
+    book, warnings = build_book(source, options, workdir, fmt, strict=strict)
+    return Prepared(book, "KEPUB, Kobo's own flavour of EPUB" if fmt == "kepub" else "EPUB", warnings)
+
+
+def build_book(
+    source: Path, options: BuildOptions, workdir: Path, fmt: str, *, strict: bool = False
+) -> tuple[Path, tuple[str, ...]]:
+    """Build a text in one format into `workdir`; returns the book and the warnings met on the way."""
+    from booksmith.pipeline import load, write_books
+
+    loaded = load(source, options)
+    if strict and loaded.warnings:
+        raise InputError(
+            located(source, f"{len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
+        )
+    return write_books(loaded, source, workdir, replace(options, formats=(fmt,)))[0], loaded.warnings
 
 
 KINDLE_PDF_REASON = (

@@ -42,6 +42,7 @@ def send(
     dash_style: c.DashStyle = "auto",
     no_smart_quotes: c.NoSmartQuotes = False,
     no_verify: c.NoVerify = False,
+    strict: c.Strict = False,
     quiet: c.Quiet = False,
     debug: c.Debug = False,
 ) -> None:
@@ -68,11 +69,11 @@ def send(
     if to and to.lower().startswith(KINDLE_PREFIX):
         address = to[len(KINDLE_PREFIX) :]
         settings = c.guarded(_smtp_settings, debug=debug)
-        deliver = lambda name, work: _mail_one(Path(name), address, settings, options, work)  # noqa: E731
+        deliver = lambda name, work: _mail_one(Path(name), address, settings, options, work, strict)  # noqa: E731
     else:
         device = c.guarded(lambda: _device(to), debug=debug)
         converter = None if no_calibre else _ebook_convert()
-        deliver = lambda name, work: _copy_one(Path(name), device, options, work, converter)  # noqa: E731
+        deliver = lambda name, work: _copy_one(Path(name), device, options, work, converter, strict)  # noqa: E731
     failed = False
     for name in files:
         with tempfile.TemporaryDirectory(prefix="booksmith-send-") as work:
@@ -109,23 +110,27 @@ def _device(to: str | None):
     return found[0]
 
 
-def _copy_one(source: Path, device, options, work: Path, converter: str | None) -> str:
+def _copy_one(source: Path, device, options, work: Path, converter: str | None, strict: bool) -> str:
     from booksmith.devices import copy_book, prepare
 
-    prepared = prepare(source, device, options, work, converter)
+    prepared = prepare(source, device, options, work, converter, strict=strict)
+    for warning in prepared.warnings:
+        c.warn(f"{source}: {warning}")
     copied = copy_book(prepared.path, device)
     already = "" if copied.new else "already there; "
     return f"{copied.path} ({already}{device.label}; {prepared.reason}; {copied.free / 1e6:.0f} MB free)"
 
 
-def _mail_one(source: Path, address: str, settings, options, work: Path) -> str:
-    from dataclasses import replace
-
+def _mail_one(source: Path, address: str, settings, options, work: Path, strict: bool) -> str:
+    from booksmith.devices import build_book
     from booksmith.errors import MailError, located
     from booksmith.mail import send_to_kindle
-    from booksmith.pipeline import convert
 
-    book = convert(source, work, replace(options, formats=("epub",)))[0] if source.suffix.lower() == ".txt" else source
+    book = source
+    if source.suffix.lower() == ".txt":
+        book, warnings = build_book(source, options, work, "epub", strict=strict)
+        for warning in warnings:
+            c.warn(f"{source}: {warning}")
     if not book.is_file():
         raise MailError(located(source, "does not exist; give a .txt or an .epub"))
     send_to_kindle(book, address, settings)
