@@ -125,6 +125,9 @@ def feed(server, path: str) -> etree._Element:
     for element in (root, *root.findall(f"{ATOM}entry")):
         for required in ("id", "title", "updated"):
             assert (element.findtext(f"{ATOM}{required}") or "").strip(), f"{path}: {required} missing"
+    assert root.find(f"{ATOM}author/{ATOM}name") is not None  # so entries need no author of their own
+    for entry in root.findall(f"{ATOM}entry"):  # RFC 4287: content, or else an alternate link
+        assert entry.find(f"{ATOM}content") is not None or entry.find(f"{ATOM}link[@rel='alternate']") is not None
     assert root.find(f"{ATOM}link[@rel='self']") is not None
     assert root.find(f"{ATOM}link[@rel='start']") is not None
     return root
@@ -202,7 +205,7 @@ def test_feeds_by_author_and_by_series(server):
     series = entries_by_title(feed(server, "/opds/series"))
     assert set(series) == {"Harbour Tales"}
     books = feed(server, series["Harbour Tales"].find(f"{ATOM}link").get("href"))
-    assert "Harbour Tales #2" in books.find(f"{ATOM}entry/{ATOM}summary").text
+    assert "Harbour Tales #2" in books.find(f"{ATOM}entry/{ATOM}content").text
     assert get(server, "/opds/authors/Nobody")[0] == 404
 
 

@@ -159,17 +159,21 @@ def acquisition_feed(
             ET.SubElement(author, f"{{{ATOM}}}name").text = name
         if book.language:
             ET.SubElement(entry, f"{{{DCTERMS}}}language").text = book.language
-        summary = book.description or (
-            f"{book.series} #{book.series_index:g}" if book.series and book.series_index else book.series
-        )
-        if summary:
-            ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = summary
+        # Atom wants content (or an alternate link) in every entry; clients show it as the blurb.
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = _about(book)
         if book.cover is not None:
             _link(entry, IMAGE, "/cover/" + quote(book.key), book.cover.media_type)
             _link(entry, THUMBNAIL, "/thumbnail/" + quote(book.key), "image/jpeg")
         for href, mime, fmt in book_links(book):
             _link(entry, ACQUIRE, href, mime, fmt.upper())
     return _bytes(feed)
+
+
+def _about(book: Entry) -> str:
+    """A line about a book: its description, its place in a series and the formats on offer."""
+    series = book.series and (f"{book.series} #{book.series_index:g}" if book.series_index else book.series)
+    formats = "Formats: " + ", ".join(fmt.upper() for _, _, fmt in book_links(book))
+    return " · ".join(part for part in (book.description, series, formats) if part)
 
 
 def _paged(href: str, page: int) -> str:
