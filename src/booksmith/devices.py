@@ -186,14 +186,18 @@ def copy_book(book: Path, device: Device, name: str | None = None) -> Copied:
                 "delete books from the device first",
             )
         )
-    handle, temporary = tempfile.mkstemp(prefix=".booksmith-", suffix=".part", dir=folder)
-    os.close(handle)
+    temporary = None
     try:
+        # A hidden name: readers skip dot files, so an interrupted copy is never listed as a book.
+        handle, temporary = tempfile.mkstemp(prefix=".booksmith-", suffix=".part", dir=folder)
+        os.close(handle)
         shutil.copyfile(book, temporary)
-        # The rename within one folder is atomic: a reader unplugged mid-copy never lists half a book.
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        os.replace(temporary, target)  # atomic within one folder
+    except BaseException as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
         raise DeviceError(
             located(target, f"could not be copied ({error.strerror or error}); check the device's free space")
         ) from None
