@@ -36,3 +36,11 @@ class VerificationError(BooksmithError):
 def located(path: object, message: str) -> str:
     """Prefix a message with the file it is about, the way every error line starts."""
     return f"{path}: {message}"
+
+
+class DeviceError(BooksmithError):
+    """A book could not be put on an e-reader (not mounted, full, wrong format)."""
+
+
+class MailError(BooksmithError):
+    """A book could not be e-mailed (no server configured, refused, too big)."""

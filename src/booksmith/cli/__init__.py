@@ -9,7 +9,10 @@ from typer.core import TyperOption
 
 from booksmith import __version__
 from booksmith.cli import build as build_command
+from booksmith.cli import devices as devices_command
 from booksmith.cli import inspect as inspect_command
+from booksmith.cli import send as send_command
+from booksmith.cli import serve as serve_command
 
 app = typer.Typer(
     name="booksmith",
@@ -43,6 +46,9 @@ def root(
 
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
+app.command("send")(send_command.send)
+app.command("devices")(devices_command.devices)
+app.command("serve")(serve_command.serve)
 
 
 def _without_type_labels(command: typer.core.TyperCommand) -> typer.core.TyperCommand:
