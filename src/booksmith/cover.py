@@ -79,7 +79,9 @@ def generated_cover(metadata: Metadata, theme: str = "classic") -> bytes:
     if metadata.subtitle:
         lines, font = _fit(metadata.subtitle, text_width, sizes=(84, 72, 60), style="Italic")
         for number, line in enumerate(lines):
-            draw.text((width // 2, rule_y + 70 + number * int(font.size * 1.25)), line, font=font, fill=ink, anchor="mt")
+            draw.text(
+                (width // 2, rule_y + 70 + number * int(font.size * 1.25)), line, font=font, fill=ink, anchor="mt"
+            )
     if metadata.authors:
         lines, font = _fit(" & ".join(metadata.authors), text_width, sizes=(96, 80, 68, 56))
         bottom = int(height * 0.84)

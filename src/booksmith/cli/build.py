@@ -33,6 +33,12 @@ def build(
     dash_style: c.DashStyle = "auto",
     no_smart_quotes: c.NoSmartQuotes = False,
     no_verify: c.NoVerify = False,
+    cover: c.Cover = None,
+    no_cover: c.NoCover = False,
+    embed_fonts: c.EmbedFonts = False,
+    series: c.Series = None,
+    series_index: c.SeriesIndex = None,
+    description: c.Description = None,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
@@ -57,6 +63,12 @@ def build(
         no_smart_quotes=no_smart_quotes,
         no_verify=no_verify,
         timestamp=c.source_date_epoch(),
+        cover=cover,
+        no_cover=no_cover,
+        embed_fonts=embed_fonts,
+        series=series,
+        series_index=series_index,
+        description=description,
     )
     taken: set[Path] = set()
     failed = False

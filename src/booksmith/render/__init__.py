@@ -138,9 +138,7 @@ def split_documents(rendered: Rendered, max_bytes: int) -> tuple[Document, ...]:
             xhtml = xhtml_document(
                 body, label=document.title, kind=document.kind, language=rendered.language, chapter=chapter
             )
-            result.append(
-                replace(document, file_name=name, body=body, xhtml=xhtml, anchor=anchor, part_of=part_of)
-            )
+            result.append(replace(document, file_name=name, body=body, xhtml=xhtml, anchor=anchor, part_of=part_of))
     return tuple(result)
 
 

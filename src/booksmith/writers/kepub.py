@@ -8,7 +8,6 @@ page turns. Why by hand: no maintained Python library does this pass
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -29,8 +28,7 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True
 
 def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
     """Write the KEPUB to `path` atomically and return the path."""
-    documents = tuple(replace(d, xhtml=kobo_spans(d.xhtml)) for d in rendered.documents)
-    data = epub_bytes(rendered, options, documents=documents)
+    data = epub_bytes(rendered, options, transform=kobo_spans)
     with atomic_output(path) as temporary:
         temporary.write_bytes(data)
     return path
