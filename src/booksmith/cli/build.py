@@ -100,7 +100,19 @@ def _build_one(name: str, output: str | None, options, taken: set[Path], strict:
         raise c.fail(f"{name}: {len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
     if verbose:
         _describe(name, loaded)
-    return write_books(loaded, source, output, options, stem=stem, taken=taken)
+    written = write_books(loaded, source, output, options, stem=stem, taken=taken)
+    _warn_kindle(written)
+    return written
+
+
+def _warn_kindle(written: list[Path]) -> None:
+    """Warn about what would make Send to Kindle refuse an EPUB (KEPUBs are for Kobo only)."""
+    from booksmith.writers.epub.kindle import kindle_problems
+
+    for path in written:
+        if path.name.endswith(".epub") and not path.name.endswith(".kepub.epub"):
+            for problem in kindle_problems(path):
+                c.warn(f"{path}: Send to Kindle: {problem}")
 
 
 def _describe(name: str, loaded) -> None:

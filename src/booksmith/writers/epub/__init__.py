@@ -60,6 +60,8 @@ def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transfo
             "epub3_pages": False,
             "epub3_landmark": False,
             "epub2_guide": False,
+            # The zip is rewritten below; compressing this copy too would only cost time.
+            "compresslevel": 0,
         },
     )
     return _reproducible_zip(buffer.getvalue(), timestamp, [d.file_name for d in documents])
@@ -196,5 +198,5 @@ def _reproducible_zip(data: bytes, timestamp: int, reading_order: list[str]) -> 
             info = zipfile.ZipInfo(name, date_time=date)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            target.writestr(info, source.read(name), compresslevel=6 if name != "mimetype" else None)
     return out.getvalue()

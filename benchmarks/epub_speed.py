@@ -1,0 +1,95 @@
+"""Time `booksmith build -f epub` on a generated 3 MB novel; compare with pandoc and calibre when installed.
+
+Targets (issue 5): under 2 s wall time and under 300 MB peak memory, build time
+linear in the text's size, at least 5 times faster than pandoc.
+
+    python benchmarks/epub_speed.py [--megabytes 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "the a of and to in was he she it that his her had with for on at as they but not from by "
+    "lantern harbour river stone window morning silence letter garden winter candle orchard road "
+    "walked whispered remembered opened waited carried listened answered turned looked laughed "
+    "quiet slow bright narrow ancient cold distant gentle heavy strange tired hollow golden"
+).split()
+
+
+def novel(megabytes: float, seed: int = 5) -> str:
+    """A plain-text novel of about `megabytes` MB: chapters of paragraphs of sentences, some dialogue."""
+    rng = random.Random(seed)
+    chapters, size, number = [], 0, 0
+    while size < megabytes * 1_000_000:
+        number += 1
+        paragraphs = [f"Chapter {number}"]
+        for _ in range(rng.randint(60, 90)):
+            sentences = []
+            for _ in range(rng.randint(2, 7)):
+                words = [rng.choice(WORDS) for _ in range(rng.randint(5, 16))]
+                sentence = " ".join(words).capitalize() + rng.choice(".....?!")
+                sentences.append(f'"{sentence}" she said.' if rng.random() < 0.15 else sentence)
+            paragraphs.append(" ".join(sentences))
+        if rng.random() < 0.5:
+            paragraphs.insert(len(paragraphs) // 2, "* * *")
+        chapter = "\n\n".join(paragraphs)
+        chapters.append(chapter)
+        size += len(chapter.encode("utf-8"))
+    return "\n\n\n".join(chapters) + "\n"
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident megabytes of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far; the booksmith runs come first.
+    return elapsed, max(peak, before) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=float, default=3.0)
+    args = parser.parse_args()
+    booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "epub", "-q"]
+    with tempfile.TemporaryDirectory() as directory:
+        folder = Path(directory)
+        times = {}
+        for fraction in (0.25, 0.5, 1.0):
+            source = folder / f"novel-{fraction}.txt"
+            source.write_text(novel(args.megabytes * fraction), encoding="utf-8")
+            elapsed, peak = run([*booksmith, str(source), "-o", str(folder)])
+            times[fraction] = elapsed
+            words = len(source.read_text(encoding="utf-8").split())
+            print(f"booksmith epub  {source.stat().st_size / 1e6:4.1f} MB {words:>7} words: {elapsed:5.2f} s, {peak:4.0f} MB")
+        print(f"linearity: time(full)/time(quarter) = {times[1.0] / times[0.25]:.1f} (4.0 is linear)")
+        full = folder / "novel-1.0.txt"
+        others = {
+            "pandoc": ["pandoc", str(full), "-o", str(folder / "pandoc.epub")],
+            "ebook-convert": ["ebook-convert", str(full), str(folder / "calibre.epub")],
+        }
+        for name, command in others.items():
+            if shutil.which(name) is None:
+                print(f"{name}: not on PATH, skipped")
+                continue
+            elapsed, _ = run(command)
+            print(f"{name}: {elapsed:.2f} s, booksmith is {elapsed / times[1.0]:.1f}x faster")
+        ok = times[1.0] < 2.0
+        print("target under 2 s:", "met" if ok else "MISSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
