@@ -105,7 +105,12 @@ def xhtml_document(body: str, *, label: str, kind: str, language: str, chapter: 
 
 
 def split_documents(rendered: Rendered, max_bytes: int) -> tuple[Document, ...]:
-    """The documents with every one over `max_bytes` cut into several files at paragraph boundaries.
+    """The documents with every one over `max_bytes` cut into several files at paragraph boundaries."""
+    return tuple(piece for d in rendered.documents for piece in split_document(d, rendered.language, max_bytes))
+
+
+def split_document(document: Document, language: str, max_bytes: int) -> tuple[Document, ...]:
+    """The document, or if it is over `max_bytes`, its chapter cut into files at paragraph boundaries.
 
     The first piece keeps the file name (links and the table of contents point
     to it); later pieces are CHAPTER-2.xhtml, CHAPTER-3.xhtml and so on.
@@ -114,31 +119,26 @@ def split_documents(rendered: Rendered, max_bytes: int) -> tuple[Document, ...]:
 
     from booksmith.render.split import pieces
 
-    result: list[Document] = []
-    for document in rendered.documents:
-        chapter = document.chapter
-        if len(document.xhtml) <= max_bytes or chapter is None or document.part_of:
-            result.append(document)
-            continue
-        overhead = len(xhtml_document("", label=document.title, kind=document.kind, language=rendered.language))
-        # The heading and the section's own tags travel in the first piece's budget.
-        budget = max(max_bytes - overhead - 2 * len(document.title.encode("utf-8")) - 1024, 4096)
-        groups = pieces(chapter.blocks, budget)
-        first = chapter_body(replace(chapter, blocks=()), document.anchor, fallback_title=document.title)
-        head, _, _ = first.rpartition("\n</section>")
-        stem = document.file_name.removesuffix(".xhtml")
-        for number, group in enumerate(groups, start=1):
-            if number == 1:
-                body = head + "\n" + "\n".join(group) + "\n</section>"
-                name, part_of, anchor = document.file_name, None, document.anchor
-            else:
-                anchor = f"{document.anchor}-{number}"
-                body = continuation_body(chapter, anchor, group, label=document.title)
-                name, part_of = f"{stem}-{number}.xhtml", document.file_name
-            xhtml = xhtml_document(
-                body, label=document.title, kind=document.kind, language=rendered.language, chapter=chapter
-            )
-            result.append(replace(document, file_name=name, body=body, xhtml=xhtml, anchor=anchor, part_of=part_of))
+    chapter = document.chapter
+    if len(document.xhtml) <= max_bytes or chapter is None or document.part_of:
+        return (document,)
+    overhead = len(xhtml_document("", label=document.title, kind=document.kind, language=language))
+    # The heading and the section's own tags travel in the first piece's budget.
+    budget = max(max_bytes - overhead - 2 * len(document.title.encode("utf-8")) - 1024, 4096)
+    first = chapter_body(replace(chapter, blocks=()), document.anchor, fallback_title=document.title)
+    head, _, _ = first.rpartition("\n</section>")
+    stem = document.file_name.removesuffix(".xhtml")
+    result = []
+    for number, group in enumerate(pieces(chapter.blocks, budget), start=1):
+        if number == 1:
+            body = head + "\n" + "\n".join(group) + "\n</section>"
+            name, part_of, anchor = document.file_name, None, document.anchor
+        else:
+            anchor = f"{document.anchor}-{number}"
+            body = continuation_body(chapter, anchor, group, label=document.title)
+            name, part_of = f"{stem}-{number}.xhtml", document.file_name
+        xhtml = xhtml_document(body, label=document.title, kind=document.kind, language=language, chapter=chapter)
+        result.append(replace(document, file_name=name, body=body, xhtml=xhtml, anchor=anchor, part_of=part_of))
     return tuple(result)
 
 

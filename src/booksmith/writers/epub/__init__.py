@@ -16,7 +16,7 @@ from ebooklib import epub
 
 from booksmith.files import atomic_output
 from booksmith.options import RenderOptions
-from booksmith.render import STYLESHEET, Document, Rendered, split_documents, xhtml_document
+from booksmith.render import STYLESHEET, Document, Rendered, split_document, xhtml_document
 from booksmith.render.blocks import escape, plain
 from booksmith.resources import data_path, data_text, data_toml
 from booksmith.writers.epub.metadata import add_metadata, package_identifier
@@ -26,9 +26,9 @@ XHTML = "application/xhtml+xml"
 # Zip entries are written in this order (then the rest in reading order), all
 # with the same date, so that the same input always gives the same bytes.
 FIRST_ENTRIES = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
-# Largest XHTML file before a chapter is cut in several: older readers (Adobe RMSDK)
-# choke above 300 KB, and the KEPUB's spans add up to half again, so 150 KB leaves room.
-SPLIT_BYTES = 150_000
+# Largest XHTML file: older readers (Adobe RMSDK) choke above 300 KB, so longer
+# chapters are cut into several files.
+MAX_FILE_BYTES = 240_000
 COVER_IMAGE = "images/cover.jpg"
 COLOPHON = "colophon.xhtml"
 Transform = Callable[[bytes], bytes]
@@ -45,9 +45,7 @@ def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
 def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transform | None = None) -> bytes:
     """The EPUB file as bytes; `transform` rewrites every content document (the KEPUB writer's hook)."""
     timestamp = options.timestamp if options.timestamp is not None else int(time.time())
-    documents = _content_documents(rendered, options)
-    if transform:
-        documents = tuple(replace(d, xhtml=transform(d.xhtml)) for d in documents)
+    documents = _content_documents(rendered, options, transform or (lambda xhtml: xhtml))
     book = _package(rendered, documents, options)
     buffer = io.BytesIO()
     moment = datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None)
@@ -80,14 +78,29 @@ def identifier(rendered: Rendered) -> str:
     return f"urn:uuid:{uuid.UUID(bytes=digest.digest()[:16], version=5)}"
 
 
-def _content_documents(rendered: Rendered, options: RenderOptions) -> tuple[Document, ...]:
-    """The spine's documents: cover page, title page, chapters cut to size, and the fonts' colophon."""
-    documents = split_documents(rendered, SPLIT_BYTES)
-    if not options.no_cover:
-        documents = (_cover_page(rendered), *documents)
+def _content_documents(rendered: Rendered, options: RenderOptions, transform: Transform) -> tuple[Document, ...]:
+    """The spine's documents, transformed: cover page, title page, chapters cut to size, fonts' colophon."""
+    documents = [_cover_page(rendered)] if not options.no_cover else []
+    for document in rendered.documents:
+        documents.extend(_fitted(document, rendered.language, transform))
     if options.embed_fonts:
-        documents = (*documents, _colophon(rendered))
-    return documents
+        documents.append(_colophon(rendered))
+    return tuple(replace(d, xhtml=transform(d.xhtml)) if d.kind in ("cover", "colophon") else d for d in documents)
+
+
+def _fitted(document: Document, language: str, transform: Transform) -> tuple[Document, ...]:
+    """The document cut into transformed files of at most MAX_FILE_BYTES each.
+
+    A transform may grow the text (Kobo spans can triple a run of short
+    sentences), so the cut is repeated with a smaller budget until it fits.
+    """
+    budget = MAX_FILE_BYTES
+    while True:
+        pieces = [replace(p, xhtml=transform(p.xhtml)) for p in split_document(document, language, budget)]
+        largest = max(len(p.xhtml) for p in pieces)
+        if largest <= MAX_FILE_BYTES or budget <= 8192 or document.chapter is None:
+            return tuple(pieces)
+        budget = max(int(budget * MAX_FILE_BYTES / largest * 0.95), 8192)
 
 
 def _cover_page(rendered: Rendered) -> Document:

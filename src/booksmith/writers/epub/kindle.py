@@ -26,8 +26,10 @@ def kindle_problems(path: Path) -> list[str]:
         problems.append(f"is {size / 1048576:.1f} MB; Send to Kindle takes at most {rules['max_bytes'] // 1048576} MB")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        rootfile = ROOTFILE.search(archive.read("META-INF/container.xml")) if "META-INF/container.xml" in names else None
-        opf = archive.read(rootfile.group(1).decode()) if rootfile and rootfile.group(1).decode() in names else b""
+        container = archive.read("META-INF/container.xml") if "META-INF/container.xml" in names else b""
+        rootfile = ROOTFILE.search(container)
+        opf_name = rootfile.group(1).decode() if rootfile else ""
+        opf = archive.read(opf_name) if opf_name in names else b""
         languages = [m.decode("utf-8", "replace") for m in LANGUAGE.findall(opf)]
         accepted = set(rules["languages"])
         if not languages:
