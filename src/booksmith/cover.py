@@ -36,13 +36,17 @@ def user_cover(path: Path) -> bytes:
                 raise InputError(located(path, f"is a {image.format} image; give --cover a JPEG or PNG file"))
             if image.width * image.height > MAX_PIXELS:
                 raise InputError(
-                    located(path, f"is {image.width}x{image.height} pixels, too large to decode; scale it down first")
+                    located(
+                        path, f"is {image.width}x{image.height} pixels, too large to decode safely; scale it down first"
+                    )
                 )
             image.load()
             picture = ImageOps.exif_transpose(image)
     except FileNotFoundError:
         raise InputError(located(path, "no such file; check the --cover path")) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:
+        raise InputError(located(path, "has too many pixels to decode safely; scale it down first")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise InputError(located(path, f"is not a readable JPEG or PNG image ({error}); export it again")) from None
     if picture.mode in ("RGBA", "LA", "P"):
         picture = picture.convert("RGBA")

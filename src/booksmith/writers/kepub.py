@@ -84,9 +84,9 @@ def _wrap_sentences(element: etree._Element, paragraph: int) -> None:
 
 def _renumber(element: etree._Element, paragraph: int) -> None:
     """Spans are created out of reading order above; number them in document order."""
-    for number, span in enumerate(element.iter(f"{{{XHTML_NS}}}span"), start=1):
-        if span.get("class") == "koboSpan":
-            span.set("id", f"kobo.{paragraph}.{number}")
+    spans = [span for span in element.iter(f"{{{XHTML_NS}}}span") if span.get("class") == "koboSpan"]
+    for number, span in enumerate(spans, start=1):
+        span.set("id", f"kobo.{paragraph}.{number}")
 
 
 def _sentences(text: str) -> list[str]:
