@@ -61,15 +61,12 @@ def user_cover(path: Path) -> bytes:
 
 def generated_cover(metadata: Metadata, theme: str = "classic") -> bytes:
     """A 1600x2560 typographic cover: series at the top, the title in the middle, the author below."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
-    paper, ink, accent = PALETTES.get(theme, PALETTES["classic"])
+    _, ink, accent = PALETTES.get(theme, PALETTES["classic"])
     width, height = MAX_SIZE
-    image = Image.new("RGB", MAX_SIZE, paper)
+    image = _background(theme).copy()
     draw = ImageDraw.Draw(image)
-    inset = MARGIN // 2
-    draw.rectangle((inset, inset, width - inset, height - inset), outline=accent, width=6)
-    draw.rectangle((inset + 24, inset + 24, width - inset - 24, height - inset - 24), outline=accent, width=2)
     text_width = width - 2 * MARGIN
 
     title_lines, title_font = _fit(metadata.title or "Untitled", text_width, sizes=(180, 150, 124, 104, 88, 72))
@@ -125,6 +122,21 @@ def _wrap(text: str, font, width: int) -> list[str]:
         else:
             lines.append(word)
     return lines or [""]
+
+
+@cache
+def _background(theme: str):
+    """The theme's paper with its double frame, drawn once per process (batches make many covers)."""
+    from PIL import Image, ImageDraw
+
+    paper, _, accent = PALETTES.get(theme, PALETTES["classic"])
+    width, height = MAX_SIZE
+    image = Image.new("RGB", MAX_SIZE, paper)
+    draw = ImageDraw.Draw(image)
+    inset = MARGIN // 2
+    draw.rectangle((inset, inset, width - inset, height - inset), outline=accent, width=6)
+    draw.rectangle((inset + 24, inset + 24, width - inset - 24, height - inset - 24), outline=accent, width=2)
+    return image
 
 
 @cache

@@ -210,6 +210,8 @@ def _reproducible_zip(data: bytes, timestamp: int, reading_order: list[str]) -> 
         for name in names:
             info = zipfile.ZipInfo(name, date_time=date)
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=6 if name != "mimetype" else None)
+            # mimetype must be stored; JPEGs are compressed already, deflating them again only costs time.
+            stored = name == "mimetype" or name.endswith(".jpg")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=None if stored else 6)
     return out.getvalue()
