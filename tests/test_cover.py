@@ -81,3 +81,12 @@ def test_cli_cover_option_and_its_errors(tmp_path, run_cli):
     assert not (tmp_path / "bad" / "orchard.epub").exists()
     both = run_cli("build", source, "--cover", picture, "--no-cover")
     assert both.exit_code == 1 and "contradict" in both.stderr
+
+
+def test_cover_finds_a_font_for_scripts_eb_garamond_lacks():
+    from booksmith.cover import _missing, generated_cover
+
+    assert _missing("The Sea") == "" and _missing("Море") == ""
+    assert _missing("البحر") == "ا"
+    image = Image.open(io.BytesIO(generated_cover(Metadata(title="البحر", authors=("سلمى",)))))
+    assert image.size == (1600, 2560)

@@ -98,8 +98,9 @@ def generated_cover(metadata: Metadata, theme: str = "classic") -> bytes:
 
 def _fit(text: str, width: int, *, sizes: tuple[int, ...], style: str = "Regular") -> tuple[list[str], object]:
     """The text wrapped to `width` at the largest size that needs at most four lines."""
+    sample = _missing(text)
     for size in sizes:
-        font = _font(style, size)
+        font = _font(style, size, sample)
         lines = _wrap(text, font, width)
         if len(lines) <= 4:
             return lines, font
@@ -140,10 +141,46 @@ def _background(theme: str):
 
 
 @cache
-def _font(style: str, size: int):
+def _font(style: str, size: int, script_sample: str = ""):
+    """EB Garamond, or for a script it lacks (Arabic, Hebrew, CJK …) a system font that has it."""
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(data_path("fonts", f"EBGaramond12-{style}.otf")), size)
+    path = str(data_path("fonts", f"EBGaramond12-{style}.otf"))
+    if script_sample:
+        path = _system_font_for(script_sample) or path
+    return ImageFont.truetype(path, size)
+
+
+@cache
+def _shipped_characters() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(data_path("fonts", "EBGaramond12-Regular.otf")), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _missing(text: str) -> str:
+    """The first character of `text` the shipped font cannot draw, or ''."""
+    covered = _shipped_characters()
+    return next((ch for ch in text if not ch.isspace() and ord(ch) not in covered), "")
+
+
+@cache
+def _system_font_for(character: str) -> str | None:
+    # fontconfig knows which installed font covers a script; without it the shipped font draws what it can.
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-match") is None:
+        return None
+    query = f":charset={ord(character):x}"
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{file}", query], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if found.lower().endswith((".ttf", ".otf", ".ttc")) else None
 
 
 def _jpeg(image) -> bytes:
