@@ -69,7 +69,7 @@ def main() -> int:
     booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "epub", "-q"]
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
-        times = {}
+        times, walls = {}, {}
         for fraction in (0.25, 0.5, 1.0):
             source = folder / f"novel-{fraction}.txt"
             source.write_text(novel(args.megabytes * fraction), encoding="utf-8")
@@ -77,6 +77,7 @@ def main() -> int:
             runs = [run([*booksmith, str(source), "-o", str(folder)]) for _ in range(args.repeat)]
             elapsed, cpu, peak = min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
             times[fraction] = cpu
+            walls[fraction] = elapsed
             words = len(source.read_text(encoding="utf-8").split())
             megabytes = source.stat().st_size / 1e6
             print(
@@ -93,10 +94,12 @@ def main() -> int:
             if shutil.which(name) is None:
                 print(f"{name}: not on PATH, skipped")
                 continue
-            elapsed, _, _ = run(command)
-            print(f"{name}: {elapsed:.2f} s, booksmith is {elapsed / min(times[1.0], elapsed):.1f}x faster")
+            other, _, _ = run(command)
+            print(f"{name}: {other:.2f} s, booksmith is {other / walls[1.0]:.1f}x faster")
         # On a busy machine the CPU time is the better estimate of the wall time on an idle one.
-        print("target under 2 s:", "met" if elapsed < 2.0 else "MISSED", f"(wall {elapsed:.2f} s, CPU {cpu:.2f} s)")
+        print(
+            "target under 2 s:", "met" if walls[1.0] < 2.0 else "MISSED", f"(wall {walls[1.0]:.2f} s, CPU {cpu:.2f} s)"
+        )
         print("target under 300 MB:", "met" if peak < 300 else "MISSED")
     return 0
 
