@@ -22,7 +22,7 @@ class Document:
     file_name: str
     # Label in tables of contents.
     title: str
-    # "titlepage", "front", "part", "chapter" or "back".
+    # "titlepage", "front", "part", "chapter" or "back" ("cover" and "colophon" for pages a writer adds).
     kind: str
     # 0 for top-level entries, 1 for chapters inside a part.
     depth: int

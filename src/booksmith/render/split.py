@@ -67,7 +67,7 @@ def _block_xhtml_within(block: Block, budget: int) -> Iterator[str]:
 def _cut(text: str, limit: int) -> list[str]:
     """Cut text into runs of at most `limit` characters at sentence, else word, else character ends."""
     runs: list[str] = []
-    for sentence in _split_keeping(text, SENTENCE_END):
+    for sentence in sentences(text):
         units = [sentence] if len(sentence) <= limit else _split_keeping(sentence, WORD_END)
         for unit in units:
             for start in range(0, len(unit), limit):
@@ -77,6 +77,11 @@ def _cut(text: str, limit: int) -> list[str]:
                 else:
                     runs.append(chunk)
     return _rebalanced([run.strip() for run in runs if run.strip()])
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, each with the white space after it (joined, they give the text back)."""
+    return [part for part in _split_keeping(text, SENTENCE_END) if part]
 
 
 def _split_keeping(text: str, separator: re.Pattern[str]) -> list[str]:
