@@ -55,7 +55,7 @@ def test_fixture_book_passes_epubcheck(salt_road):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["lettre.txt", "tides.txt", "bahr.txt"])
+@pytest.mark.parametrize("name", ["lettre.txt", "tides.txt", "bahr.txt", "lamp.txt"])
 @pytest.mark.parametrize("theme", ["classic", "modern"])
 def test_every_fixture_passes_epubcheck_in_both_forms(tmp_path, name, theme):
     for path in build(BOOKS / name, tmp_path, formats=("epub", "kepub"), theme=theme):
@@ -227,7 +227,7 @@ def test_long_chapters_are_split_under_250_kb_with_text_intact(tmp_path):
     words = re.findall(r"\w+", source.read_text(encoding="utf-8").split("Chapter 1", 1)[1])
     assert re.findall(r"\w+", epub_text(epub).split("Chapter 1", 1)[1]) == words
     nav = member(epub, "EPUB/nav.xhtml").decode()
-    assert "chapter-001-2.xhtml" not in nav and "chapter-001.xhtml" in nav
+    assert "chapter-002-2.xhtml" not in nav and "chapter-002.xhtml" in nav
 
 
 @pytest.mark.slow
@@ -281,6 +281,23 @@ def test_kindle_check_passes_a_good_book(salt_road):
     from booksmith.writers.epub.kindle import kindle_problems
 
     assert kindle_problems(salt_road) == []
+
+
+def test_kindle_check_flags_a_book_over_the_size_limit(salt_road, monkeypatch):
+    from booksmith.writers.epub import kindle
+
+    rules = {**kindle.data_toml("kindle.toml"), "max_bytes": 1000}
+    monkeypatch.setattr(kindle, "data_toml", lambda name: rules)
+    assert [p for p in kindle.kindle_problems(salt_road) if "MB; Send to Kindle takes at most" in p]
+
+
+def test_untitled_front_matter_stays_out_of_the_contents(tmp_path):
+    book = build(BOOKS / "lamp.txt", tmp_path)[0]
+    nav = etree.fromstring(member(book, "EPUB/nav.xhtml"))
+    labels = [a.text for a in nav.find(".//x:nav[@epub:type='toc']", XHTML).iter(f"{{{XHTML['x']}}}a")]
+    assert "—" not in labels and "Scene 1" in labels
+    start = nav.find(".//x:nav[@epub:type='landmarks']//x:a[@epub:type='bodymatter']", XHTML).get("href")
+    assert 'epub:type="chapter"' in member(book, f"EPUB/{start}").decode()
 
 
 def test_kindle_check_names_each_problem_of_a_bad_epub(tmp_path, salt_road):
@@ -347,3 +364,16 @@ def test_split_documents_leave_the_rendered_book_alone():
     assert len(pieces) > 3 and all(len(p.xhtml) <= 50_000 for p in pieces)
     assert [p.part_of for p in pieces[2:]] == ["chapter-001.xhtml"] * (len(pieces) - 2)
     assert replace(pieces[1], xhtml=b"").part_of is None
+
+
+@pytest.mark.slow
+def test_three_megabyte_novel_passes_epubcheck_in_both_forms(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from epub_speed import novel
+
+    source = tmp_path / "novel.txt"
+    source.write_text(novel(3.0), encoding="utf-8")
+    for path in build(source, tmp_path, formats=("epub", "kepub")):
+        assert epubcheck_problems(path) == [], path.name

@@ -8,15 +8,21 @@ from string import Template
 from ebooklib import epub
 
 from booksmith.render import STYLESHEET, Document, Rendered
-from booksmith.render.blocks import escape
+from booksmith.render.blocks import escape, section_semantics
 from booksmith.resources import data_text
 
 COVER_PAGE = "cover.xhtml"
 
 
 def listed(documents: tuple[Document, ...]) -> list[Document]:
-    """The documents a table of contents lists: chapters and parts, not the title page or later pieces."""
-    return [d for d in documents if d.kind not in ("titlepage", "cover", "colophon") and not d.part_of]
+    """The documents a table of contents lists: chapters and parts, not the title page or later pieces.
+
+    Untitled front matter (text before the first heading) has no name to list,
+    unless it is all the book has: a table of contents may not be empty.
+    """
+    content = [d for d in documents if d.chapter is not None and not d.part_of]
+    titled = [d for d in content if d.kind != "front" or d.chapter.title]
+    return titled or content[:1]
 
 
 def has_contents(documents: tuple[Document, ...]) -> bool:
@@ -41,6 +47,13 @@ def ncx_toc(documents: tuple[Document, ...]) -> list:
     ]
 
 
+def _start_of_text(documents: tuple[Document, ...]) -> Document:
+    """Where reading starts: the first part, chapter or prologue, past any preface or dedication."""
+    chapters = listed(documents)
+    body = (d for d in chapters if d.chapter is not None and section_semantics(d.chapter)[2] == "bodymatter")
+    return next(body, chapters[0])
+
+
 def nav_xhtml(rendered: Rendered, documents: tuple[Document, ...], *, has_cover: bool) -> bytes:
     """nav.xhtml: the nested table of contents and the landmarks (cover, title page, contents, start)."""
     labels = rendered.labels
@@ -60,7 +73,7 @@ def nav_xhtml(rendered: Rendered, documents: tuple[Document, ...], *, has_cover:
         entries.append("</ol></li>")
     # An <ol> may not be empty: a part with no chapters gets its own entry only.
     toc = "<ol>\n" + "\n".join(entries).replace("<ol></ol>", "") + "\n</ol>"
-    first_text = next(iter(listed(documents)), documents[-1])
+    first_text = _start_of_text(documents)
     landmarks = []
     if has_cover:
         landmarks.append(f'<li><a epub:type="cover" href="{COVER_PAGE}">{escape(labels["cover"])}</a></li>')
