@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from booksmith.model import Metadata
 
@@ -57,6 +58,12 @@ class RenderOptions:
     font_size: float | None = None
     # Seconds since the epoch stamped into outputs; None uses the source file's mtime or now.
     timestamp: int | None = None
+    # A JPEG or PNG for the EPUB cover; None generates a typographic cover (unless no_cover).
+    cover: Path | None = None
+    # Leave the EPUB without a cover image.
+    no_cover: bool = False
+    # Put the shipped OFL fonts (and their licence) inside the EPUB.
+    embed_fonts: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,6 +33,12 @@ def build(
     dash_style: c.DashStyle = "auto",
     no_smart_quotes: c.NoSmartQuotes = False,
     no_verify: c.NoVerify = False,
+    cover: c.Cover = None,
+    no_cover: c.NoCover = False,
+    embed_fonts: c.EmbedFonts = False,
+    series: c.Series = None,
+    series_index: c.SeriesIndex = None,
+    description: c.Description = None,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
@@ -57,6 +63,12 @@ def build(
         no_smart_quotes=no_smart_quotes,
         no_verify=no_verify,
         timestamp=c.source_date_epoch(),
+        cover=cover,
+        no_cover=no_cover,
+        embed_fonts=embed_fonts,
+        series=series,
+        series_index=series_index,
+        description=description,
     )
     taken: set[Path] = set()
     failed = False
@@ -88,7 +100,19 @@ def _build_one(name: str, output: str | None, options, taken: set[Path], strict:
         raise c.fail(f"{name}: {len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
     if verbose:
         _describe(name, loaded)
-    return write_books(loaded, source, output, options, stem=stem, taken=taken)
+    written = write_books(loaded, source, output, options, stem=stem, taken=taken)
+    _warn_kindle(written)
+    return written
+
+
+def _warn_kindle(written: list[Path]) -> None:
+    """Warn about what would make Send to Kindle refuse an EPUB (KEPUBs are for Kobo only)."""
+    from booksmith.writers.epub.kindle import kindle_problems
+
+    for path in written:
+        if path.name.endswith(".epub") and not path.name.endswith(".kepub.epub"):
+            for problem in kindle_problems(path):
+                c.warn(f"{path}: Send to Kindle: {problem}")
 
 
 def _describe(name: str, loaded) -> None:

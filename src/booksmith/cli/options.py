@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from booksmith.cli.common import fail
 from booksmith.model import Metadata
 from booksmith.options import (
@@ -50,6 +52,12 @@ def build_options(
     no_smart_quotes: bool,
     no_verify: bool,
     timestamp: int | None,
+    cover: str | None = None,
+    no_cover: bool = False,
+    embed_fonts: bool = False,
+    series: str | None = None,
+    series_index: float | None = None,
+    description: str | None = None,
 ) -> BuildOptions:
     """BuildOptions from the shared build flags; a bad choice is a one-line usage error."""
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)
@@ -58,7 +66,16 @@ def build_options(
     _choice("--dash-style", dash_style, DASH_STYLES)
     if font_size is not None and not 4 <= font_size <= 72:
         raise fail("--font-size must be between 4 and 72 points")
-    metadata = Metadata(title=title, authors=tuple(author or ()), language=language)
+    if cover and no_cover:
+        raise fail("--cover and --no-cover contradict each other; keep one")
+    metadata = Metadata(
+        title=title,
+        authors=tuple(author or ()),
+        language=language,
+        series=series,
+        series_index=series_index,
+        description=description,
+    )
     return BuildOptions(
         read=ReadOptions(
             encoding=encoding,
@@ -69,7 +86,14 @@ def build_options(
         ),
         typography=TypographyOptions(smart_quotes=not no_smart_quotes, quotes=quotes, dash_style=dash_style),
         render=RenderOptions(
-            theme=theme, scene_break=scene_break, page_size=page_size, font_size=font_size, timestamp=timestamp
+            theme=theme,
+            scene_break=scene_break,
+            page_size=page_size,
+            font_size=font_size,
+            timestamp=timestamp,
+            cover=Path(cover) if cover else None,
+            no_cover=no_cover,
+            embed_fonts=embed_fonts,
         ),
         formats=parse_formats(formats),
         verify=not no_verify,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from string import Template
 
 from booksmith import __version__
 from booksmith.model import Book, Chapter
 from booksmith.options import RenderOptions
-from booksmith.render.blocks import chapter_body, escape, titlepage_body
+from booksmith.render.blocks import chapter_body, continuation_body, escape, section_semantics, titlepage_body
 from booksmith.resources import data_text, locale, styles_path
 
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
@@ -22,7 +22,7 @@ class Document:
     file_name: str
     # Label in tables of contents.
     title: str
-    # "titlepage", "front", "part", "chapter" or "back".
+    # "titlepage", "front", "part", "chapter" or "back" ("cover" and "colophon" for pages a writer adds).
     kind: str
     # 0 for top-level entries, 1 for chapters inside a part.
     depth: int
@@ -30,6 +30,12 @@ class Document:
     body: str
     # The complete XHTML document.
     xhtml: bytes
+    # The chapter it shows (None for the title page), for writers that re-cut long chapters.
+    chapter: Chapter | None = field(default=None, compare=False, repr=False)
+    # The id of its <section>.
+    anchor: str = ""
+    # For a later piece of a chapter cut into several files: the file name of the first piece.
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,35 +58,88 @@ def render(book: Book, options: RenderOptions | None = None) -> Rendered:
     options = options or RenderOptions()
     language = book.metadata.language or "en"
     direction = "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-    template = Template(data_text("templates", "document.xhtml"))
     title = book.metadata.title or "Untitled"
-
-    def document(file_name: str, label: str, kind: str, depth: int, body: str) -> Document:
-        xhtml = template.substitute(
-            language=escape(language),
-            direction=f' dir="{direction}"' if direction == "rtl" else "",
-            title=escape(label),
-            stylesheet=STYLESHEET,
-            body_class=f' class="{kind}"',
-            body=body,
-        )
-        return Document(file_name, label, kind, depth, body, xhtml.encode("utf-8"))
-
     documents = [
-        document("titlepage.xhtml", locale(language)["title_page"], "titlepage", 0, titlepage_body(book.metadata))
+        Document(
+            "titlepage.xhtml",
+            locale(language)["title_page"],
+            "titlepage",
+            0,
+            body := titlepage_body(book.metadata),
+            xhtml_document(body, label=locale(language)["title_page"], kind="titlepage", language=language),
+            anchor="titlepage",
+        )
     ]
     for number, chapter in enumerate(book.chapters, start=1):
         anchor = f"ch{number:03d}"
+        label = chapter_label(chapter, title)
+        body = chapter_body(chapter, anchor, fallback_title=title)
         documents.append(
-            document(
+            Document(
                 f"chapter-{number:03d}.xhtml",
-                chapter_label(chapter, title),
+                label,
                 chapter.kind,
                 chapter.depth,
-                chapter_body(chapter, anchor, fallback_title=title),
+                body,
+                xhtml_document(body, label=label, kind=chapter.kind, language=language, chapter=chapter),
+                chapter=chapter,
+                anchor=anchor,
             )
         )
     return Rendered(book, language, direction, tuple(documents), theme_css(options))
+
+
+def xhtml_document(body: str, *, label: str, kind: str, language: str, chapter: Chapter | None = None) -> bytes:
+    """A complete XHTML5 file around a <section>: XML declaration, language, direction, stylesheet."""
+    matter = section_semantics(chapter)[2] if chapter else "frontmatter"
+    primary = language.split("-")[0].lower()
+    xhtml = Template(data_text("templates", "document.xhtml")).substitute(
+        language=escape(language),
+        direction=' dir="rtl"' if primary in RTL_LANGUAGES else "",
+        title=escape(label),
+        stylesheet=STYLESHEET,
+        body_attributes=f' class="{kind}" epub:type="{matter}"',
+        body=body,
+    )
+    return xhtml.encode("utf-8")
+
+
+def split_documents(rendered: Rendered, max_bytes: int) -> tuple[Document, ...]:
+    """The documents with every one over `max_bytes` cut into several files at paragraph boundaries."""
+    return tuple(piece for d in rendered.documents for piece in split_document(d, rendered.language, max_bytes))
+
+
+def split_document(document: Document, language: str, max_bytes: int) -> tuple[Document, ...]:
+    """The document, or if it is over `max_bytes`, its chapter cut into files at paragraph boundaries.
+
+    The first piece keeps the file name (links and the table of contents point
+    to it); later pieces are CHAPTER-2.xhtml, CHAPTER-3.xhtml and so on.
+    """
+    from dataclasses import replace
+
+    from booksmith.render.split import pieces
+
+    chapter = document.chapter
+    if len(document.xhtml) <= max_bytes or chapter is None or document.part_of:
+        return (document,)
+    overhead = len(xhtml_document("", label=document.title, kind=document.kind, language=language))
+    # The heading and the section's own tags travel in the first piece's budget.
+    budget = max(max_bytes - overhead - 2 * len(document.title.encode("utf-8")) - 1024, 4096)
+    first = chapter_body(replace(chapter, blocks=()), document.anchor, fallback_title=document.title)
+    head, _, _ = first.rpartition("\n</section>")
+    stem = document.file_name.removesuffix(".xhtml")
+    result = []
+    for number, group in enumerate(pieces(chapter.blocks, budget), start=1):
+        if number == 1:
+            body = head + "\n" + "\n".join(group) + "\n</section>"
+            name, part_of, anchor = document.file_name, None, document.anchor
+        else:
+            anchor = f"{document.anchor}-{number}"
+            body = continuation_body(chapter, anchor, group, label=document.title)
+            name, part_of = f"{stem}-{number}.xhtml", document.file_name
+        xhtml = xhtml_document(body, label=document.title, kind=document.kind, language=language, chapter=chapter)
+        result.append(replace(document, file_name=name, body=body, xhtml=xhtml, anchor=anchor, part_of=part_of))
+    return tuple(result)
 
 
 def chapter_label(chapter: Chapter, book_title: str) -> str:

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from booksmith import chars
 from booksmith.model import Chapter, Heading, Metadata, Paragraph, SceneBreak, Verse
 
+# A section's epub:type and ARIA role by the model's kind; front and back matter
+# whose title names what it is (in any language booksmith knows) say so instead.
 EPUB_TYPES = {
-    "front": ("frontmatter", "doc-preface"),
+    "front": ("frontmatter", None),
     "part": ("part", "doc-part"),
     "chapter": ("chapter", "doc-chapter"),
-    "back": ("backmatter", "doc-epilogue"),
+    "back": ("backmatter", None),
 }
+NAMED_SECTIONS = (
+    ("prologue", re.compile(r"prolog|prólogo|пролог", re.IGNORECASE)),
+    ("epilogue", re.compile(r"epilog|epílogo|эпилог", re.IGNORECASE)),
+    ("preface", re.compile(r"preface|préface|prefacio|prefazione|vorwort|voorwoord|предисловие", re.IGNORECASE)),
+    ("foreword", re.compile(r"foreword|avant-propos", re.IGNORECASE)),
+    ("introduction", re.compile(r"introduc|einleitung|введение", re.IGNORECASE)),
+    ("afterword", re.compile(r"afterword|nachwort|postface|postscript", re.IGNORECASE)),
+    ("appendix", re.compile(r"appendi|anhang", re.IGNORECASE)),
+    ("acknowledgments", re.compile(r"acknowledg", re.IGNORECASE)),
+)
+# Where a section sits in the book, for the <body>'s epub:type.
+MATTER = {"titlepage": "frontmatter", "front": "frontmatter", "part": "bodymatter", "chapter": "bodymatter"}
+MATTER_OF_NAMED = {"prologue": "bodymatter", "epilogue": "bodymatter"}
 MARKUP_TAGS = {
     chars.EMPHASIS_START: "<em>",
     chars.EMPHASIS_END: "</em>",
@@ -63,9 +80,27 @@ def block_xhtml(block: Paragraph | Verse | SceneBreak | Heading) -> str:
     return f'<h3 class="inline-heading">{inline(block.text)}</h3>'
 
 
+def section_semantics(chapter: Chapter) -> tuple[str, str | None, str]:
+    """The section's epub:type, its ARIA role (None if DPUB-ARIA has none) and its body's epub:type."""
+    epub_type, role = EPUB_TYPES[chapter.kind]
+    if chapter.kind in ("front", "back", "chapter") and chapter.title:
+        for name, pattern in NAMED_SECTIONS:
+            if pattern.match(plain(chapter.title).strip()):
+                epub_type, role = name, f"doc-{name}"
+                break
+    matter = MATTER_OF_NAMED.get(epub_type) or MATTER.get(chapter.kind, "backmatter")
+    return epub_type, role, matter
+
+
+def section_attributes(chapter: Chapter, anchor: str, label: str, *, continued: bool = False) -> str:
+    epub_type, role, _ = section_semantics(chapter)
+    classes = f"{chapter.kind} continued" if continued else chapter.kind
+    role_attribute = f' role="{role}"' if role else ""
+    return f'id="{anchor}" class="{classes}" epub:type="{epub_type}"{role_attribute} {label}'
+
+
 def chapter_body(chapter: Chapter, anchor: str, *, fallback_title: str) -> str:
     """The <section> for one chapter; an untitled chapter is labelled for assistive technology."""
-    epub_type, role = EPUB_TYPES[chapter.kind]
     level = "h1" if chapter.kind == "part" else "h2"
     parts = []
     if chapter.title:
@@ -78,8 +113,14 @@ def chapter_body(chapter: Chapter, anchor: str, *, fallback_title: str) -> str:
         label = f'aria-label="{escape(plain(fallback_title))}" data-bookmark="{escape(plain(fallback_title))}"'
     parts.extend(block_xhtml(block) for block in chapter.blocks)
     body = "\n".join(parts)
-    attributes = f'id="{anchor}" class="{chapter.kind}" epub:type="{epub_type}" role="{role}" {label}'
-    return f"<section {attributes}>\n{body}\n</section>"
+    return f"<section {section_attributes(chapter, anchor, label)}>\n{body}\n</section>"
+
+
+def continuation_body(chapter: Chapter, anchor: str, blocks: list[str], *, label: str) -> str:
+    """The <section> holding a later piece of a chapter too long for one file."""
+    aria = f'aria-label="{escape(label)}"'
+    body = "\n".join(blocks)
+    return f"<section {section_attributes(chapter, anchor, aria, continued=True)}>\n{body}\n</section>"
 
 
 def titlepage_body(metadata: Metadata) -> str:

@@ -7,8 +7,6 @@ page turns. Why by hand: no maintained Python library does this pass
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -16,21 +14,19 @@ from lxml import etree
 from booksmith.files import atomic_output
 from booksmith.options import RenderOptions
 from booksmith.render import Rendered
+from booksmith.render.split import sentences
 from booksmith.writers.epub import epub_bytes
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 # Elements whose text is counted as one Kobo "paragraph".
 PARAGRAPHS = {f"{{{XHTML_NS}}}{tag}" for tag in ("p", "h1", "h2", "h3", "h4", "li")}
-# A sentence ends after . ! ? or … (and any closing quotes or brackets), before white space.
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)\]]*\s+")
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
     """Write the KEPUB to `path` atomically and return the path."""
-    documents = tuple(replace(d, xhtml=kobo_spans(d.xhtml)) for d in rendered.documents)
-    data = epub_bytes(rendered, options, documents=documents)
+    data = epub_bytes(rendered, options, transform=kobo_spans)
     with atomic_output(path) as temporary:
         temporary.write_bytes(data)
     return path
@@ -56,7 +52,7 @@ def _wrap_sentences(element: etree._Element, paragraph: int) -> None:
 
     def spans_for(text: str) -> list[etree._Element]:
         spans = []
-        for sentence in _sentences(text):
+        for sentence in sentences(text):
             counter[0] += 1
             span = etree.Element(f"{{{XHTML_NS}}}span", {"class": "koboSpan", "id": f"kobo.{paragraph}.{counter[0]}"})
             span.text = sentence
@@ -86,16 +82,6 @@ def _wrap_sentences(element: etree._Element, paragraph: int) -> None:
 
 def _renumber(element: etree._Element, paragraph: int) -> None:
     """Spans are created out of reading order above; number them in document order."""
-    for number, span in enumerate(element.iter(f"{{{XHTML_NS}}}span"), start=1):
-        if span.get("class") == "koboSpan":
-            span.set("id", f"kobo.{paragraph}.{number}")
-
-
-def _sentences(text: str) -> list[str]:
-    parts, start = [], 0
-    for match in SENTENCE_END.finditer(text):
-        parts.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text):
-        parts.append(text[start:])
-    return [p for p in parts if p]
+    spans = [span for span in element.iter(f"{{{XHTML_NS}}}span") if span.get("class") == "koboSpan"]
+    for number, span in enumerate(spans, start=1):
+        span.set("id", f"kobo.{paragraph}.{number}")

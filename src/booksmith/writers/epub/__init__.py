@@ -1,0 +1,217 @@
+"""Package a rendered book as an EPUB 3 file (with an NCX for older readers) using ebooklib."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ebooklib import epub
+
+from booksmith.files import atomic_output
+from booksmith.options import RenderOptions
+from booksmith.render import STYLESHEET, Document, Rendered, split_document, xhtml_document
+from booksmith.render.blocks import escape, plain
+from booksmith.resources import data_path, data_text, data_toml
+from booksmith.writers.epub.metadata import add_metadata, package_identifier
+from booksmith.writers.epub.nav import COVER_PAGE, has_contents, nav_xhtml, ncx_toc
+
+XHTML = "application/xhtml+xml"
+# Zip entries are written in this order (then the rest in reading order), all
+# with the same date, so that the same input always gives the same bytes.
+FIRST_ENTRIES = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
+# Largest XHTML file: older readers (Adobe RMSDK) choke above 300 KB, so longer
+# chapters are cut into several files.
+MAX_FILE_BYTES = 240_000
+COVER_IMAGE = "images/cover.jpg"
+COLOPHON = "colophon.xhtml"
+Transform = Callable[[bytes], bytes]
+
+
+def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
+    """Write the EPUB to `path` atomically and return the path."""
+    data = epub_bytes(rendered, options)
+    with atomic_output(path) as temporary:
+        temporary.write_bytes(data)
+    return path
+
+
+def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transform | None = None) -> bytes:
+    """The EPUB file as bytes; `transform` rewrites every content document (the KEPUB writer's hook)."""
+    timestamp = options.timestamp if options.timestamp is not None else int(time.time())
+    documents = _content_documents(rendered, options, transform or (lambda xhtml: xhtml))
+    book = _package(rendered, documents, options)
+    buffer = io.BytesIO()
+    moment = datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None)
+    epub.write_epub(
+        buffer,
+        book,
+        {
+            "mtime": moment,
+            "raise_exceptions": True,
+            "epub3_pages": False,
+            "epub3_landmark": False,
+            "epub2_guide": False,
+            # The zip is rewritten below; compressing this copy too would only cost time.
+            "compresslevel": 0,
+        },
+    )
+    return _reproducible_zip(buffer.getvalue(), timestamp, [d.file_name for d in documents])
+
+
+def identifier(rendered: Rendered) -> str:
+    """The book's identifier: the given one, or a UUID derived from its text (stable across builds)."""
+    metadata = rendered.book.metadata
+    if metadata.identifier:
+        return package_identifier(metadata.identifier)
+    digest = hashlib.sha256()
+    for part in (metadata.title or "", *metadata.authors):
+        digest.update(part.encode("utf-8") + b"\0")
+    for document in rendered.documents:
+        digest.update(document.body.encode("utf-8"))
+    return f"urn:uuid:{uuid.UUID(bytes=digest.digest()[:16], version=5)}"
+
+
+def _content_documents(rendered: Rendered, options: RenderOptions, transform: Transform) -> tuple[Document, ...]:
+    """The spine's documents, transformed: cover page, title page, chapters cut to size, fonts' colophon."""
+    documents = [_cover_page(rendered)] if not options.no_cover else []
+    for document in rendered.documents:
+        documents.extend(_fitted(document, rendered.language, transform))
+    if options.embed_fonts:
+        documents.append(_colophon(rendered))
+    return tuple(replace(d, xhtml=transform(d.xhtml)) if d.kind in ("cover", "colophon") else d for d in documents)
+
+
+def _fitted(document: Document, language: str, transform: Transform) -> tuple[Document, ...]:
+    """The document cut into transformed files of at most MAX_FILE_BYTES each.
+
+    A transform may grow the text (Kobo spans can triple a run of short
+    sentences), so the cut is repeated with a smaller budget until it fits.
+    """
+    budget = MAX_FILE_BYTES
+    while True:
+        pieces = [replace(p, xhtml=transform(p.xhtml)) for p in split_document(document, language, budget)]
+        largest = max(len(p.xhtml) for p in pieces)
+        if largest <= MAX_FILE_BYTES or budget <= 8192 or document.chapter is None:
+            return tuple(pieces)
+        budget = max(int(budget * MAX_FILE_BYTES / largest * 0.95), 8192)
+
+
+def _cover_page(rendered: Rendered) -> Document:
+    metadata = rendered.book.metadata
+    label = rendered.labels["cover"]
+    alt = plain(metadata.title or "Untitled") + (f" – {', '.join(metadata.authors)}" if metadata.authors else "")
+    body = (
+        f'<section id="cover" class="cover" epub:type="cover">\n'
+        f'<img src="{COVER_IMAGE}" alt="{escape(alt)}" role="doc-cover"/>\n</section>'
+    )
+    xhtml = xhtml_document(body, label=label, kind="cover", language=rendered.language)
+    return Document(COVER_PAGE, label, "cover", 0, body, xhtml, anchor="cover")
+
+
+def _colophon(rendered: Rendered) -> Document:
+    """The last page: which fonts the book carries, and their licence, as the SIL OFL requires."""
+    label = rendered.labels["colophon"]
+    licence = data_text("fonts", "OFL.txt")
+    families = sorted({face["family"] for face in data_toml("fonts/fonts.toml")["face"]})
+    body = (
+        f'<section id="colophon" class="colophon" epub:type="colophon" aria-label="{escape(label)}">\n'
+        f'<h2 class="chapter-title">{escape(rendered.labels["fonts"])}: {escape(", ".join(families))}</h2>\n'
+        f'<pre class="licence">{escape(licence)}</pre>\n</section>'
+    )
+    xhtml = xhtml_document(body, label=label, kind="colophon", language=rendered.language)
+    return Document(COLOPHON, label, "colophon", 0, body, xhtml, anchor="colophon")
+
+
+def _package(rendered: Rendered, documents: tuple[Document, ...], options: RenderOptions) -> epub.EpubBook:
+    book = epub.EpubBook()
+    # ebooklib names itself the generator; booksmith's own generator meta replaces it.
+    book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    book.set_identifier(identifier(rendered))
+    has_cover = not options.no_cover
+    add_metadata(book, rendered.book.metadata, language=rendered.language, has_cover=has_cover)
+    if rendered.direction == "rtl":
+        book.set_direction("rtl")
+    css = rendered.css
+    if options.embed_fonts:
+        css = _embed_fonts(book) + "\n" + css
+    book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
+    if has_cover:
+        _add_cover_image(book, rendered, options)
+    items = []
+    for document in documents:
+        item = epub.EpubItem(
+            uid=Path(document.file_name).stem, file_name=document.file_name, media_type=XHTML, content=document.xhtml
+        )
+        book.add_item(item)
+        items.append(item)
+    nav = epub.EpubItem(
+        uid="nav", file_name="nav.xhtml", media_type=XHTML, content=nav_xhtml(rendered, documents, has_cover=has_cover)
+    )
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = ncx_toc(documents)
+    if has_contents(documents):
+        # The contents page follows the title page.
+        position = next(i for i, d in enumerate(documents) if d.kind == "titlepage") + 1
+        items.insert(position, nav)
+    book.spine = items
+    return book
+
+
+def _add_cover_image(book: epub.EpubBook, rendered: Rendered, options: RenderOptions) -> None:
+    from booksmith.cover import generated_cover, user_cover
+
+    image = user_cover(options.cover) if options.cover else generated_cover(rendered.book.metadata, options.theme)
+    cover = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
+    cover.media_type = "image/jpeg"
+    cover.content = image
+    book.add_item(cover)
+    # EPUB 2's pointer to the cover, which calibre, Kindle and older Kobo firmware still read.
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+
+def _embed_fonts(book: epub.EpubBook) -> str:
+    """Add the shipped OFL fonts to the book; returns their @font-face rules and a rule using them."""
+    rules = []
+    faces = data_toml("fonts/fonts.toml")["face"]
+    for face in faces:
+        name = f"fonts/{face['file']}"
+        content = data_path("fonts", face["file"]).read_bytes()
+        book.add_item(
+            epub.EpubItem(uid=Path(face["file"]).stem, file_name=name, media_type="font/otf", content=content)
+        )
+        rules.append(
+            f'@font-face {{ font-family: "{face["family"]}"; src: url("{name}"); '
+            f"font-weight: {face['weight']}; font-style: {face['style']}; }}"
+        )
+    rules.append(f'body {{ font-family: "{faces[0]["family"]}", serif; }}')
+    return "\n".join(rules)
+
+
+def _reproducible_zip(data: bytes, timestamp: int, reading_order: list[str]) -> bytes:
+    """Rewrite the zip with a fixed entry order and date; `mimetype` first and stored."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    rank = {name: i for i, name in enumerate(FIRST_ENTRIES)}
+    order = {f"EPUB/{name}": i for i, name in enumerate(reading_order)}
+    names.sort(key=lambda n: (rank.get(n, len(rank)), order.get(n, len(order)), n))
+    # Zip dates cannot precede 1980.
+    date = time.gmtime(max(timestamp, 315532800))[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date)
+            info.external_attr = 0o644 << 16
+            # mimetype must be stored; JPEGs are compressed already, deflating them again only costs time.
+            stored = name == "mimetype" or name.endswith(".jpg")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=None if stored else 6)
+    return out.getvalue()
