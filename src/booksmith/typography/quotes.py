@@ -21,9 +21,9 @@ from functools import cache
 
 from booksmith.chars import MARKUP
 from booksmith.resources import data_toml
+from booksmith.typography.passes import URL
 
 QUOTE_CHARS = re.compile("[\"'“”‘’«»„‚‹›]")
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+", re.IGNORECASE)
 DOUBLE, SINGLE = '"', "'"
 APOSTROPHE = "’"
 PRIME, DOUBLE_PRIME = "′", "″"
@@ -196,9 +196,11 @@ class QuoteSetter:
         if role == OPEN:
             allowed = {OPEN}
         elif role == CLOSE:
-            allowed = {CLOSE, APOS} if ch == APOSTROPHE else {CLOSE}
+            allowed = {CLOSE}
         else:
             allowed = {OPEN, CLOSE}
+        if ch == APOSTROPHE:
+            allowed.add(APOS)
         kept = {reading: cost for reading, cost in readings.items() if reading in allowed}
         return _Quote(index, level, kept or dict.fromkeys(allowed, 0.0), glyph=ch)
 
