@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quotes_accuracy import CORPUS, STRAIGHTEN, paragraphs  # noqa: E402
+from quotes_accuracy import CORPUS, STRAIGHTEN, paragraphs
 
 
 def book(words: int):

@@ -35,7 +35,7 @@ def one(text: str, **options) -> str:
         ("\"The word was 'ain't.'\"", "“The word was ‘ain’t.’”"),
         # three levels: double inside single inside double
         (
-            "\"She wrote, 'He said, \"Go,\" and went.' \" Then nothing.",
+            '"She wrote, \'He said, "Go," and went.\' " Then nothing.',
             "“She wrote, ‘He said, “Go,” and went.’ ” Then nothing.",
         ),
         # after an em dash, an ellipsis, a bracket
@@ -44,12 +44,18 @@ def one(text: str, **options) -> str:
         ('"Well..." she said. "Maybe."', "“Well…” she said. “Maybe.”"),
         ('He paused... "Then what?"', "He paused… “Then what?”"),
         ('"...and then?"', "“…and then?”"),
-        ('("Quoted") and [\'bracketed\']', "(“Quoted”) and [‘bracketed’]"),
+        ("(\"Quoted\") and ['bracketed']", "(“Quoted”) and [‘bracketed’]"),
         ("'I said--' 'You said nothing.'", "‘I said—’ ‘You said nothing.’"),
         # a quote standing alone between spaces follows the pairing
-        ('"That\'s all," she said, "and it\'s done. " Then silence.', "“That’s all,” she said, “and it’s done. ” Then silence."),
+        (
+            '"That\'s all," she said, "and it\'s done. " Then silence.',
+            "“That’s all,” she said, “and it’s done. ” Then silence.",
+        ),
         # British style typed with single quotes outermost
-        ("'I'm going to the shops,' she said. 'Want anything?'", "‘I’m going to the shops,’ she said. ‘Want anything?’"),
+        (
+            "'I'm going to the shops,' she said. 'Want anything?'",
+            "‘I’m going to the shops,’ she said. ‘Want anything?’",
+        ),
         ("'He said \"no\" to me,' she said.", "‘He said “no” to me,’ she said."),
         # emphasis markup between the quote and its word
         ('"\ue000Now\ue001," he said.', "“\ue000Now\ue001,” he said."),
@@ -77,8 +83,8 @@ def test_quotes_open_close_and_nest(straight: str, curled: str) -> None:
         # dialect
         ("I seen 'im with 'er, an' 'e was goin' 'ome.", "I seen ’im with ’er, an’ ’e was goin’ ’ome."),
         ("'Ard work, guv. Jus' ask ol' Bill, me fren'.", "’Ard work, guv. Jus’ ask ol’ Bill, me fren’."),
-        ('"\'Ee \'ad it comin\', I reckon."', "“’Ee ’ad it comin’, I reckon.”"),
-        ("\"I was goin' home,\" he said.", "“I was goin’ home,” he said."),
+        ("\"'Ee 'ad it comin', I reckon.\"", "“’Ee ’ad it comin’, I reckon.”"),
+        ('"I was goin\' home," he said.', "“I was goin’ home,” he said."),
         ("'I was just sayin',' he said.", "‘I was just sayin’,’ he said."),
         ("'Ere, you leave 'im alone!' she said.", "‘Ere, you leave ’im alone!’ she said."),
         ("''Ere, you leave 'im alone!' she said.", "‘’Ere, you leave ’im alone!’ she said."),
@@ -111,9 +117,13 @@ def test_primes_in_measurements(straight: str, curled: str) -> None:
 
 
 def test_inch_marks_in_a_table_are_not_curled() -> None:
-    table = Verse(('Board   Width   Length', 'Oak     12"     30"', 'Pine    8"      24"'), line=3)
+    table = Verse(("Board   Width   Length", 'Oak     12"     30"', 'Pine    8"      24"'), line=3)
     result = typeset(book_of(table))
-    assert result.book.chapters[0].blocks[0].lines == ("Board   Width   Length", "Oak     12″     30″", "Pine    8″      24″")
+    assert result.book.chapters[0].blocks[0].lines == (
+        "Board   Width   Length",
+        "Oak     12″     30″",
+        "Pine    8″      24″",
+    )
     assert result.warnings == ()
 
 
@@ -128,7 +138,7 @@ def test_urls_are_left_as_typed() -> None:
 def test_a_speech_over_several_paragraphs_opens_each_and_closes_once() -> None:
     got, warnings = texts(
         '"It was the winter after," he said. "Colley took my brother\'s boat.',
-        '"I says to \'im, \'Not tonight, sir.\'',
+        "\"I says to 'im, 'Not tonight, sir.'",
         '"Well, he didn\'t like that."',
         "Nobody spoke.",
     )
@@ -142,7 +152,9 @@ def test_a_speech_over_several_paragraphs_opens_each_and_closes_once() -> None:
 
 
 def test_a_letter_quoted_over_several_paragraphs() -> None:
-    got, warnings = texts('"Dear Judith,', "\"I don't suppose you expected to hear from me.", '"Your brother,', '"Daniel."')
+    got, warnings = texts(
+        '"Dear Judith,', "\"I don't suppose you expected to hear from me.", '"Your brother,', '"Daniel."'
+    )
     assert got == ["“Dear Judith,", "“I don’t suppose you expected to hear from me.", "“Your brother,", "“Daniel.”"]
     assert warnings == ()
 
@@ -165,8 +177,8 @@ def test_a_scene_break_ends_a_speech() -> None:
     ("partial", "completed"),
     [
         ("“Don't say 'no,'” she said.", "“Don’t say ‘no,’” she said."),
-        ("“Hello,” she said. \"Goodbye.\"", "“Hello,” she said. “Goodbye.”"),
-        ("‘Tis odd, \"isn't it?\"", "‘Tis odd, “isn’t it?”"),  # a wrong curl is kept, never flipped
+        ('“Hello,” she said. "Goodbye."', "“Hello,” she said. “Goodbye.”"),
+        ('‘Tis odd, "isn\'t it?"', "‘Tis odd, “isn’t it?”"),  # a wrong curl is kept, never flipped
         ("”Backwards” stays.", "”Backwards” stays."),
     ],
 )
@@ -179,7 +191,7 @@ def test_curled_quotes_are_completed_never_flipped(partial: str, completed: str)
 
 
 def test_no_smart_quotes_leaves_quotes_straight_but_sets_dashes() -> None:
-    assert one("\"Don't--\" she said...", smart_quotes=False) == "\"Don't—\" she said…"
+    assert one('"Don\'t--" she said...', smart_quotes=False) == '"Don\'t—" she said…'
 
 
 @pytest.mark.parametrize(
@@ -223,11 +235,13 @@ def test_languages_pick_their_marks(language: str, curled: str) -> None:
 
 def test_french_spaces_before_high_punctuation_and_inside_guillemets() -> None:
     got = texts('"Vraiment ? Oui : il est 10:30 ; pars!" Voir https://a.fr/b?c=d', language="fr")[0][0]
-    assert got == f"«{NNBSP}Vraiment{NNBSP}? Oui{NNBSP}: il est 10:30{NNBSP}; pars{NNBSP}!{NNBSP}» Voir https://a.fr/b?c=d"
+    assert (
+        got == f"«{NNBSP}Vraiment{NNBSP}? Oui{NNBSP}: il est 10:30{NNBSP}; pars{NNBSP}!{NNBSP}» Voir https://a.fr/b?c=d"
+    )
 
 
 def test_german_text_already_in_inward_guillemets_keeps_them() -> None:
-    got = texts("»Komm her«, sagte sie.", "\"Warum?\" fragte er. \"Sag 'bitte'.\"", language="de")[0]
+    got = texts("»Komm her«, sagte sie.", '"Warum?" fragte er. "Sag \'bitte\'."', language="de")[0]
     assert got == ["»Komm her«, sagte sie.", "»Warum?« fragte er. »Sag ›bitte‹.«"]
 
 
@@ -253,10 +267,10 @@ def test_a_correct_book_gives_no_warnings() -> None:
 @pytest.mark.parametrize(
     ("paragraphs", "expected"),
     [
-        (('"Hello, she said.', "Nothing more."), ["line 1: a quotation never closed (\") in: \"Hello, she said."]),
-        (("Fine.", 'She said hello." Then left.'), ["line 2: a closing quote that no quotation opened (\")"]),
+        (('"Hello, she said.', "Nothing more."), ['line 1: a quotation never closed (") in: "Hello, she said.']),
+        (("Fine.", 'She said hello." Then left.'), ['line 2: a closing quote that no quotation opened (")']),
         (("Fine.", "Fine.", "'Who goes there? he asked."), ["line 3: a quotation never closed (')"]),
-        (('"One." "Two. "Three."',), ["line 1: a quotation never closed (\")"]),
+        (('"One." "Two. "Three."',), ['line 1: a quotation never closed (")']),
     ],
 )
 def test_unpaired_quotes_are_reported_with_their_line(paragraphs: tuple[str, ...], expected: list[str]) -> None:

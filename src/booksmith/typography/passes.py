@@ -72,12 +72,12 @@ def primes(text: str) -> str:
     return FEET_ONLY.sub("′", text)
 
 
-ROCK_N_ROLL = re.compile(r"(?<=\s)'n'(?=\s)", re.IGNORECASE)
+ROCK_N_ROLL = re.compile(r"(?<=\s)'(n)'(?=\s)", re.IGNORECASE)
 
 
 def n_elision(text: str) -> str:
     """`rock 'n' roll` elides on both sides of the n: two apostrophes, never a quotation."""
-    return ROCK_N_ROLL.sub("’n’", text) if "'n'" in text.lower() else text
+    return ROCK_N_ROLL.sub(r"’\1’", text) if "'n'" in text.lower() else text
 
 
 # A run of two or three hyphens, with the spaces typed around it.

@@ -41,6 +41,7 @@ CROSSING = 3.0  # a quotation closed while one opened inside it is still open
 UNKNOWN_ELISION = 6.0
 UNKNOWN_ELISION_MID_SENTENCE = 3.5
 UNKNOWN_ELISION_NEW_SENTENCE = 4.5
+UNKNOWN_TRAILING = 3.0  # reading `word'` as an apostrophe when the word is not a known elision
 ELISION_OPENS = 2.0  # reading a known elision (`'em`) as an opening quote
 ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely open mid-sentence
 
@@ -260,7 +261,8 @@ class QuoteSetter:
         elided_g = word.endswith("in") and len(word) > 3 and word not in self.words.not_trailing
         if word.endswith("s") or elided_g:
             return {APOS: 0.0, CLOSE: 2.5} if continues else {CLOSE: 0.0, APOS: 1.5}
-        return {CLOSE: 0.0, APOS: UNKNOWN_ELISION}
+        # Unlisted (fren', rock ’n’): an apostrophe when no quotation is open to close.
+        return {CLOSE: 0.0, APOS: UNKNOWN_TRAILING}
 
     # -------------------------------------------------------------- pairing
 
