@@ -83,7 +83,7 @@ AROUND = re.compile(r"[ \u202f]*([" + QUOTES + r"]|[-–—]+|[;:!?])[ \u202f]*"
 
 def skeleton(text: str) -> str:
     """The text without what typography may change: quotes, dash forms, dot forms, spaces around those."""
-    text = text.replace(". . .", "…").replace("...", "…")
+    text = re.sub(r"(?<=\.) (?=\.)", "", text.replace("…", "..."))
     text = AROUND.sub(lambda m: "" if m[1] in QUOTES else "-" if m[1][0] in "-–—" else m[1], text)
     return re.sub("-+", "-", text)
 

@@ -31,19 +31,19 @@ def outside_urls(transform: Pass) -> Pass:
     return apply
 
 
-SPACED_DOTS = re.compile(r"(?<!\.)\.(?: \.){2}(?!\.)")
-THREE_DOTS = re.compile(r"(?<!\.)\.\.\.")
+SPACED_DOTS = re.compile(r"(?<![.…])\.(?: \.){2}(?!\.)")
+DOT_RUN = re.compile(r"\.{3,}")
 
 
 def ellipses(text: str) -> str:
-    """`...` and `. . .` are one ellipsis character, which lines cannot break inside."""
+    """`...` and `. . .` are one ellipsis character, which lines cannot break inside; `....` is one and a stop."""
     if "." not in text:
         return text
     text = SPACED_DOTS.sub(ELLIPSIS, text)
-    return THREE_DOTS.sub(ELLIPSIS, text)
+    return DOT_RUN.sub(lambda m: ELLIPSIS * (len(m.group()) // 3) + "." * (len(m.group()) % 3), text)
 
 
-YEAR_RANGE = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}) ?- ?(1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b(?!-)")
+YEAR_RANGE = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}) ?- ?(1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b(?!-\d)")
 
 
 def year_ranges(text: str) -> str:

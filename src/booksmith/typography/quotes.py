@@ -308,10 +308,14 @@ class QuoteSetter:
             elif quote.reading == CLOSE:
                 while stack and stack[-1].mark != quote.mark:
                     self._warn(unit, stack.pop(), "a quotation never closed")
-                stack.pop()
+                if stack:
+                    stack.pop()
             elif label == OPEN + "!":
-                self._warn(unit, stack.pop(), "a quotation never closed")
-                stack.append(quote)
+                if stack and stack[-1].mark == quote.mark:  # it replaces the one left open
+                    self._warn(unit, stack.pop(), "a quotation never closed")
+                    stack.append(quote)
+                else:  # nested too deep to be read as a quotation
+                    self._warn(unit, quote, "a quotation never closed")
             elif quote.reading == OPEN:
                 stack.append(quote)
         covered = _covered(tuple(q.mark for q in stack), reopened)
