@@ -34,13 +34,14 @@ OPEN, CLOSE, APOS, MEASURE = "open", "close", "apos", "measure"
 # Costs of the readings. Only their order matters; the values were tuned on
 # the corpus in tests/fixtures/typography.
 ERROR = 5.0  # a closing quote with no opening one, or a quotation never closed
-CROSSING = 3.0  # a quotation closed while one opened inside it is still open
+CROSSING = 5.0  # a quotation closed while one opened inside it is still open (never closed)
 # Reading `'word` as an apostrophe when the word is not a known elision: cheap
 # after a word (I 'ailed 'er: dialect the list lacks), dear where quotations
 # open: at a paragraph's start, or after a sentence ends.
 UNKNOWN_ELISION = 6.0
 UNKNOWN_ELISION_MID_SENTENCE = 3.5
 UNKNOWN_ELISION_NEW_SENTENCE = 4.5
+TRAILING_CLOSES_MID_SENTENCE = 4.0  # reading the ' of `goin' home` as a closing quote
 UNKNOWN_TRAILING = 3.0  # reading `word'` as an apostrophe when the word is not a known elision
 ELISION_OPENS = 2.0  # reading a known elision (`'em`) as an opening quote
 ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely open mid-sentence
@@ -235,7 +236,7 @@ class QuoteSetter:
         before = text[:index].rstrip(" " + MARKUP)
         mid_sentence = bool(before) and (before[-1].isalpha() or before[-1] == ",")
         opens = ELISION_OPENS_MID_SENTENCE if mid_sentence else ELISION_OPENS
-        if mid_sentence:
+        if mid_sentence and not text[start : start + 1].isupper():  # of 'Glass Houses' is a title
             unknown = UNKNOWN_ELISION_MID_SENTENCE
         else:
             unknown = UNKNOWN_ELISION_NEW_SENTENCE if before and before[-1] in ".!?" else UNKNOWN_ELISION
@@ -256,11 +257,12 @@ class QuoteSetter:
         """`word'`: a closing quote, or an apostrophe (the dogs' bowls, goin', ol')."""
         word = _word_before(text, index).lower()
         continues = following is not None and following.isspace() and _word_follows(text, index)
+        # A closing quote is rarely followed by more of the sentence (an' we, dogs' bowls).
         if word in self.words.trailing:
-            return {APOS: 0.0, CLOSE: 2.0 if continues else 1.0}
+            return {APOS: 0.0, CLOSE: TRAILING_CLOSES_MID_SENTENCE if continues else 1.0}
         elided_g = word.endswith("in") and len(word) > 3 and word not in self.words.not_trailing
         if word.endswith("s") or elided_g:
-            return {APOS: 0.0, CLOSE: 2.5} if continues else {CLOSE: 0.0, APOS: 1.5}
+            return {APOS: 0.0, CLOSE: TRAILING_CLOSES_MID_SENTENCE} if continues else {CLOSE: 0.0, APOS: 1.5}
         # Unlisted (fren', rock ’n’): an apostrophe when no quotation is open to close.
         return {CLOSE: 0.0, APOS: UNKNOWN_TRAILING}
 
