@@ -291,3 +291,9 @@ def test_a_quotation_may_run_over_verse_lines() -> None:
     result = typeset(book_of(verse))
     assert result.book.chapters[0].blocks[0].lines == ("“Twinkle, twinkle,", "little star.”")
     assert result.warnings == ()
+
+
+def test_a_flood_of_warnings_is_cut_short() -> None:
+    _, warnings = texts(*['She said hello." Then left.' for _ in range(40)])
+    assert len(warnings) == 26
+    assert warnings[-1] == "15 more unpaired quotes not listed"

@@ -233,13 +233,14 @@ class QuoteSetter:
     def _leading(self, text: str, index: int, prev: str | None) -> dict[str, float]:
         """`'word`: an opening quote, or an apostrophe for elided letters ('em, 'tis, '90s)."""
         start = _skip(text, index + 1, MARKUP)
-        before = text[:index].rstrip(" " + MARKUP)
-        mid_sentence = bool(before) and (before[-1].isalpha() or before[-1] == ",")
+        back = _skip_back(text, index - 1, " " + MARKUP)
+        previous = text[back] if back >= 0 else None
+        mid_sentence = previous is not None and (previous.isalpha() or previous == ",")
         opens = ELISION_OPENS_MID_SENTENCE if mid_sentence else ELISION_OPENS
         if mid_sentence and not text[start : start + 1].isupper():  # of 'Glass Houses' is a title
             unknown = UNKNOWN_ELISION_MID_SENTENCE
         else:
-            unknown = UNKNOWN_ELISION_NEW_SENTENCE if before and before[-1] in ".!?" else UNKNOWN_ELISION
+            unknown = UNKNOWN_ELISION_NEW_SENTENCE if previous is not None and previous in ".!?" else UNKNOWN_ELISION
         digits = DIGITS_AFTER.match(text, start)
         if digits:
             after = text[digits.end() : digits.end() + 1]
@@ -398,6 +399,12 @@ def _neighbour(text: str, index: int, step: int) -> str | None:
 def _skip(text: str, index: int, chars: str) -> int:
     while index < len(text) and text[index] in chars:
         index += 1
+    return index
+
+
+def _skip_back(text: str, index: int, chars: str) -> int:
+    while index >= 0 and text[index] in chars:
+        index -= 1
     return index
 
 
