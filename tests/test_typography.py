@@ -164,7 +164,7 @@ def test_inspect_warns_about_unpaired_quotes_with_line_numbers(run_cli, tmp_path
     assert result.exit_code == 0, result.stderr
     warnings = [w for w in json.loads(result.stdout)["warnings"] if "quot" in w]
     assert len(warnings) == 1
-    assert warnings[0].startswith("line 9: a quotation never closed")
+    assert warnings[0].startswith('line 9: " opens a quotation that is never closed: "There\'s the bridge')
     assert "There's the bridge" in warnings[0]
 
 

@@ -267,17 +267,17 @@ def test_a_correct_book_gives_no_warnings() -> None:
 @pytest.mark.parametrize(
     ("paragraphs", "expected"),
     [
-        (('"Hello, she said.', "Nothing more."), ['line 1: a quotation never closed (") in: "Hello, she said.']),
-        (("Fine.", 'She said hello." Then left.'), ['line 2: a closing quote that no quotation opened (")']),
-        (("Fine.", "Fine.", "'Who goes there? he asked."), ["line 3: a quotation never closed (')"]),
-        (('"One." "Two. "Three."',), ['line 1: a quotation never closed (")']),
+        (('"Hello, she said.', "Nothing more."), ['line 1: " opens a quotation that is never closed: "Hello, she']),
+        (("Fine.", 'She said hello." Then left.'), ['line 2: " closes a quotation that was never opened: … said']),
+        (("Fine.", "Fine.", "'Who goes there? he asked."), ["line 3: ' opens a quotation that is never closed: 'Who"]),
+        (('"One." "Two. "Three."',), ['line 1: " opens a quotation that is never closed: "One." "Two. "Three."']),
     ],
 )
 def test_unpaired_quotes_are_reported_with_their_line(paragraphs: tuple[str, ...], expected: list[str]) -> None:
     _, warnings = texts(*paragraphs)
     assert len(warnings) == len(expected)
     for warning, start in zip(warnings, expected, strict=True):
-        assert warning.startswith(start)
+        assert warning.startswith(start), warning
 
 
 def test_a_verse_block_reports_the_line_of_the_quote() -> None:

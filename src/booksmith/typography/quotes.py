@@ -102,9 +102,10 @@ DEFAULT_ROLES = {
     "›": (SINGLE, CLOSE),
 }
 ANY = "any"
+NEVER_CLOSED = "opens a quotation that is never closed"
+CLOSED_UNOPENED = "closes a quotation that was never opened"
 CLOSING_PUNCT = ".,;:!?)]}>%"
 OPENING_BRACKETS = "([{<"
-DASHES = "—–-"
 WORD_AFTER = re.compile(r"[^\W\d_]+")
 DIGITS_AFTER = re.compile(r"\d+")
 
@@ -307,34 +308,35 @@ class QuoteSetter:
         for quote, label in zip(steps, labels, strict=True):
             quote.reading = label.rstrip("!")
             if label == CLOSE + "!":
-                self._warn(unit, quote, "a closing quote that no quotation opened")
+                self._warn(unit, quote, CLOSED_UNOPENED)
             elif quote.reading == CLOSE:
                 while stack and stack[-1].mark != quote.mark:
-                    self._warn(unit, stack.pop(), "a quotation never closed")
+                    self._warn(unit, stack.pop(), NEVER_CLOSED)
                 if stack:
                     stack.pop()
             elif label == OPEN + "!":
                 if stack and stack[-1].mark == quote.mark:  # it replaces the one left open
-                    self._warn(unit, stack.pop(), "a quotation never closed")
+                    self._warn(unit, stack.pop(), NEVER_CLOSED)
                     stack.append(quote)
                 else:  # nested too deep to be read as a quotation
-                    self._warn(unit, quote, "a quotation never closed")
+                    self._warn(unit, quote, NEVER_CLOSED)
             elif quote.reading == OPEN:
                 stack.append(quote)
         covered = _covered(tuple(q.mark for q in stack), reopened)
         for quote in stack[covered:]:
-            self._warn(unit, quote, "a quotation never closed")
+            self._warn(unit, quote, NEVER_CLOSED)
 
     def _warn(self, unit: Unit, quote: _Quote, what: str) -> None:
+        """Report a quote with its source line and the text from just before it, so a writer can find it."""
         text = unit.text
         line = unit.line + text.count("\n", 0, quote.index)
-        start = max(text.rfind("\n", 0, quote.index) + 1, quote.index - 25)
+        start = max(text.rfind("\n", 0, quote.index) + 1, quote.index - 12)
         end = text.find("\n", quote.index)
-        end = min(end if end >= 0 else len(text), quote.index + 35)
+        end = min(end if end >= 0 else len(text), quote.index + 40)
         excerpt = "".join(ch for ch in text[start:end] if ch not in MARKUP)
         excerpt = ("…" if start > 0 and text[start - 1] != "\n" else "") + excerpt
         excerpt += "…" if end < len(text) and text[end] != "\n" else ""
-        self.warnings.append(f"line {line}: {what} ({text[quote.index]}) in: {excerpt}")
+        self.warnings.append(f"line {line}: {text[quote.index]} {what}: {excerpt}")
 
 
 @cache
