@@ -146,10 +146,6 @@ class QuoteSetter:
             texts.append(self._unit(unit, self._reopens(following)))
         return texts
 
-    def paragraph(self, text: str, line: int = 0) -> str:
-        """Return one paragraph, set on its own."""
-        return self._unit(Unit(text, line), ())
-
     # -------------------------------------------------------------- one unit
 
     def _unit(self, unit: Unit, reopened: tuple[str, ...]) -> str:
