@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from booksmith.chars import MARKUP
@@ -31,8 +31,9 @@ PRIME, DOUBLE_PRIME = "′", "″"
 # The readings of a quote character.
 OPEN, CLOSE, APOS, MEASURE = "open", "close", "apos", "measure"
 
-# Costs of the readings. Only their order matters; the values were tuned on
-# the corpus in tests/fixtures/typography.
+# Costs of the readings; a paragraph's reading costs the sum of its quotes'.
+# ERROR is the yardstick: a reading dearer than it is chosen only when the
+# alternative leaves a quotation unpaired. Tuned on tests/fixtures/typography.
 ERROR = 5.0  # a closing quote with no opening one, or a quotation never closed
 CROSSING = 5.0  # a quotation closed while one opened inside it is still open (never closed)
 # Reading `'word` as an apostrophe when the word is not a known elision: cheap
@@ -76,11 +77,11 @@ class Unit:
     line: int = 0  # the source line the text starts on, for warnings
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Words:
-    leading: frozenset[str]
-    trailing: frozenset[str]
-    not_trailing: frozenset[str] = field(default_factory=frozenset)
+    leading: frozenset[str]  # 'em, 'tis
+    trailing: frozenset[str]  # ol', an'
+    not_trailing: frozenset[str]  # again, not a dropped g
 
 
 def _words() -> _Words:
