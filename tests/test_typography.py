@@ -192,3 +192,8 @@ def test_a_bad_quote_style_is_a_usage_error(run_cli, tmp_path) -> None:
     assert result.exit_code != 0
     assert "--quotes must be one of" in result.stderr
     assert not list(tmp_path.glob("*.epub"))
+
+
+def test_spanish_keeps_the_spacing_of_its_incisos() -> None:
+    book = Book(Metadata(language="es"), (Chapter(None, (Paragraph('--Hola --dijo el--, "vienes?"'),)),))
+    assert typeset(book).book.chapters[0].blocks[0].text == "—Hola —dijo el—, «vienes?»"
