@@ -297,3 +297,21 @@ def test_a_flood_of_warnings_is_cut_short() -> None:
     _, warnings = texts(*['She said hello." Then left.' for _ in range(40)])
     assert len(warnings) == 26
     assert warnings[-1] == "15 more unpaired quotes not listed"
+
+
+def test_an_unpaired_quote_in_a_title_says_so() -> None:
+    book = Book(Metadata(language="en"), (Chapter('The "Lamp', (Paragraph("Fine.", line=3),)),))
+    assert typeset(book).warnings == ('title: " opens a quotation that is never closed: The "Lamp',)
+
+
+@pytest.mark.parametrize(
+    ("language", "straight", "curled"),
+    [
+        ("nl", "\"'s Avonds is 't stil,\" zei ze.", "“’s Avonds is ’t stil,” zei ze."),
+        ("it", "\"Un po' d'acqua, per l'amico.\"", "«Un po’ d’acqua, per l’amico.»"),
+        ("fr", "\"Aujourd'hui, c'est l'été.\"", "«\u202fAujourd’hui, c’est l’été.\u202f»"),
+        ("de", '"Wie geht\'s?", fragte sie.', "„Wie geht’s?“, fragte sie."),
+    ],
+)
+def test_apostrophes_in_other_languages(language: str, straight: str, curled: str) -> None:
+    assert texts(straight, language=language)[0] == [curled]

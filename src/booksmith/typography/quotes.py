@@ -333,7 +333,8 @@ class QuoteSetter:
         excerpt = "".join(ch for ch in text[start:end] if ch not in MARKUP)
         excerpt = ("…" if start > 0 and text[start - 1] != "\n" else "") + excerpt
         excerpt += "…" if end < len(text) and text[end] != "\n" else ""
-        self.warnings.append(f"line {line}: {text[quote.index]} {what}: {excerpt}")
+        where = f"line {line}" if unit.line else "title"  # titles reach typography without a line
+        self.warnings.append(f"{where}: {text[quote.index]} {what}: {excerpt}")
 
 
 @cache
