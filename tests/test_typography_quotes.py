@@ -92,6 +92,11 @@ def test_quotes_open_close_and_nest(straight: str, curled: str) -> None:
         # an elided word opens the quotation when a closing quote needs a partner
         ("'Em and me went out,' he said.", "‘Em and me went out,’ he said."),
         ("'Round the back,' she said, 'and mind 'em.'", "‘Round the back,’ she said, ‘and mind ’em.’"),
+        # scare quotes and titles in single quotes, mid-sentence
+        ("The so-called 'experts' said nothing.", "The so-called ‘experts’ said nothing."),
+        ("He called them 'friends' and laughed.", "He called them ‘friends’ and laughed."),
+        ("She forgot the words of 'Glass Houses' again.", "She forgot the words of ‘Glass Houses’ again."),
+        ("I'm 'fraid so, 'cross the river.", "I’m ’fraid so, ’cross the river."),
         # decades and years
         ("Back in '06 we had the '90s music and '84 too.", "Back in ’06 we had the ’90s music and ’84 too."),
         ("'The '90s were fine,' she said.", "‘The ’90s were fine,’ she said."),
