@@ -88,7 +88,7 @@ SPACED_HYPHEN = r"(?<=[\w,.!?;:…’”\"')\]])(?P<left2> )-(?P<right2> )(?=[\w
 DANGLING_HYPHEN = r"(?<=\w)-(?P<right3> )(?!(?:and|or|to|nor|und|oder|bis|et|ou|y|e|o|u|i)\b)(?=[\w“‘\"'])"
 DASHES = re.compile("|".join((DOUBLE_HYPHEN, SPACED_HYPHEN, DANGLING_HYPHEN)))
 # A line that opens with a dash: dialogue in many languages, an interruption in English.
-OPENING_DASH = re.compile(r"^(?:-{1,3}[ ]?|-{2,3})(?=[^\W\d]|[\"'“‘«„»‚])", re.MULTILINE)
+OPENING_DASH = re.compile(r"^-{1,3}[ ]?(?=[^\W\d]|[\"'“‘«„»‚])", re.MULTILINE)
 QUOTE_SIDE = "\"'“”‘’«»„‚‹›([)]"
 
 
