@@ -320,3 +320,21 @@ def test_an_unpaired_quote_in_a_title_says_so() -> None:
 )
 def test_apostrophes_in_other_languages(language: str, straight: str, curled: str) -> None:
     assert texts(straight, language=language)[0] == [curled]
+
+
+@pytest.mark.parametrize(
+    ("quotes", "curled"),
+    [
+        ("auto", "‘She said “no” and didn’t stay.’"),  # as typed: single quotes outermost
+        ("american", "“She said ‘no’ and didn’t stay.”"),
+        ("british", "‘She said “no” and didn’t stay.’"),
+    ],
+)
+def test_quote_style_option_on_a_source_typed_british(quotes: str, curled: str) -> None:
+    assert one("'She said \"no\" and didn't stay.'", quotes=quotes) == curled
+
+
+def test_british_option_keeps_a_speech_running_over_paragraphs() -> None:
+    got, warnings = texts('"It began,', "\"and 'then' it ended.\"", quotes="british")
+    assert got == ["‘It began,", "‘and “then” it ended.’"]
+    assert warnings == ()

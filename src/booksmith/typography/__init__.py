@@ -31,6 +31,7 @@ from booksmith.typography.quotes import QuoteSetter, QuoteStyle, Unit
 __all__ = ["Typeset", "quote_style", "typeset"]
 
 ENGLISH = QuoteStyle("“", "”", "‘", "’")
+BRITISH = QuoteStyle("‘", "’", "“", "”")
 # German books set either „…“ or »…«; a text that already uses the second keeps it.
 GUILLEMETS_INWARD = QuoteStyle("»", "«", "›", "‹")
 # A source typed with some other convention could yield a warning per paragraph;
@@ -58,7 +59,7 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
     setter = None
     if options.smart_quotes:
         style = quote_style(book, options.quotes)
-        setter = QuoteSetter(style, swap_levels=options.quotes == "british")
+        setter = QuoteSetter(style, by_depth=options.quotes in ("american", "british"))
 
     def set_units(units: list[Unit]) -> list[str]:
         for unit in units:
@@ -100,8 +101,10 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
 
 def quote_style(book: Book, choice: str = "auto") -> QuoteStyle:
     """The quotation marks for a book: its language's, English ones, or the inward guillemets it already uses."""
-    if choice in ("american", "british"):
+    if choice == "american":
         return ENGLISH
+    if choice == "british":
+        return BRITISH
     conventions = locale(book.metadata.language)
     style = QuoteStyle(*conventions["quotes"])
     if style.outer_open == "„" and _uses_inward_guillemets(book):

@@ -68,6 +68,7 @@ class _Quote:
     options: dict[str, float]
     glyph: str | None = None  # a quote already curled keeps its glyph
     reading: str = ""
+    depth: int = 1  # how deep the quotation it opens or closes is nested: 1 is outermost
 
 
 @dataclass
@@ -115,18 +116,21 @@ DIGITS_AFTER = re.compile(r"\d+")
 class QuoteSetter:
     """Curls the quotes of a sequence of paragraphs and collects warnings about unpaired ones."""
 
-    def __init__(self, style: QuoteStyle, *, swap_levels: bool = False) -> None:
+    def __init__(self, style: QuoteStyle, *, by_depth: bool = False) -> None:
         self.style = style
         self.words = _words()
         self.warnings: list[str] = []
         inner = (style.inner_open, style.inner_close)
         outer = (style.outer_open, style.outer_close)
-        # British style: the straight double quotes of the source are the inner level.
+        # By mark, a straight " becomes the outer marks and ' the inner ones, as
+        # the writer typed them; by depth, the outermost quotation gets the outer
+        # marks whichever straight quote was typed (--quotes british, american).
+        self.by_depth = by_depth
         self.glyphs = {
-            (DOUBLE, OPEN): inner[0] if swap_levels else outer[0],
-            (DOUBLE, CLOSE): inner[1] if swap_levels else outer[1],
-            (SINGLE, OPEN): outer[0] if swap_levels else inner[0],
-            (SINGLE, CLOSE): outer[1] if swap_levels else inner[1],
+            (DOUBLE, OPEN): outer[0],
+            (DOUBLE, CLOSE): outer[1],
+            (SINGLE, OPEN): inner[0],
+            (SINGLE, CLOSE): inner[1],
             (SINGLE, APOS): APOSTROPHE,
             (SINGLE, MEASURE): PRIME,
             (DOUBLE, MEASURE): DOUBLE_PRIME,
@@ -158,8 +162,13 @@ class QuoteSetter:
         self._resolve(quotes, reopened, unit)
         out = list(text)
         for quote in quotes:
-            out[quote.index] = quote.glyph or self.glyphs[(quote.mark, quote.reading)]
+            out[quote.index] = quote.glyph or self.glyphs[(self._level(quote), quote.reading)]
         return "".join(out)
+
+    def _level(self, quote: _Quote) -> str:
+        if not self.by_depth or quote.reading not in (OPEN, CLOSE):
+            return quote.mark
+        return DOUBLE if quote.depth % 2 else SINGLE
 
     def _reopens(self, text: str) -> tuple[str, ...]:
         """The levels a paragraph opens with, which let the previous paragraph's quotations run on."""
@@ -315,14 +324,17 @@ class QuoteSetter:
                 while stack and stack[-1].mark != quote.mark:
                     self._warn(unit, stack.pop(), NEVER_CLOSED)
                 if stack:
+                    quote.depth = len(stack)
                     stack.pop()
             elif label == OPEN + "!":
                 if stack and stack[-1].mark == quote.mark:  # it replaces the one left open
                     self._warn(unit, stack.pop(), NEVER_CLOSED)
+                    quote.depth = len(stack) + 1
                     stack.append(quote)
                 else:  # nested too deep to be read as a quotation
                     self._warn(unit, quote, NEVER_CLOSED)
             elif quote.reading == OPEN:
+                quote.depth = len(stack) + 1
                 stack.append(quote)
         covered = _covered(tuple(q.mark for q in stack), reopened)
         for quote in stack[covered:]:
