@@ -117,7 +117,6 @@ class QuoteSetter:
     """Curls the quotes of a sequence of paragraphs and collects warnings about unpaired ones."""
 
     def __init__(self, style: QuoteStyle, *, by_depth: bool = False) -> None:
-        self.style = style
         self.words = _words()
         self.warnings: list[str] = []
         inner = (style.inner_open, style.inner_close)
