@@ -1,11 +1,11 @@
-"""Set a book's punctuation as a typesetter would: Book -> Book with curled quotes and real dashes.
+"""Set a book's punctuation as a typesetter would: Book -> Typeset (the book with curled quotes and real dashes).
 
-The passes run in this order, over each paragraph, heading and verse line:
+The passes run in this order, over each paragraph, heading and verse block:
   1. ellipses   before dashes and quotes, so `..."` is seen as an ellipsis then a quote;
   2. n_elision  `'n'` before quotes, or it pairs as a quotation;
   3. primes     `5'10"` before quotes, or the feet mark opens a quotation;
   4. year_ranges, dashes  before quotes, so a quote after a dash sees the dash;
-  5. quotes     over the whole chapter, paragraph by paragraph (speech runs on);
+  5. quotes     over a whole chapter at once, so a speech may run on over paragraphs;
   6. french_spacing  after quotes, for the spaces inside « » and before ; : ! ?
 """
 
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from booksmith.model import Book, Chapter, Heading, Paragraph, Verse
+from booksmith.model import Book, Heading, Paragraph, SceneBreak, Verse
 from booksmith.options import TypographyOptions
 from booksmith.resources import locale
 from booksmith.typography.passes import (
+    Pass,
     ellipses,
     french_spacing,
     make_dash_pass,
@@ -25,7 +26,17 @@ from booksmith.typography.passes import (
     primes,
     year_ranges,
 )
-from booksmith.typography.quotes import QuoteSetter, QuoteStyle
+from booksmith.typography.quotes import QuoteSetter, QuoteStyle, Unit
+
+__all__ = ["Typeset", "quote_style", "typeset"]
+
+ENGLISH = QuoteStyle("“", "”", "‘", "’")
+BRITISH = QuoteStyle("‘", "’", "“", "”")
+# German books set either „…“ or »…«; a text that already uses the second keeps it.
+GUILLEMETS_INWARD = QuoteStyle("»", "«", "›", "‹")
+# A source typed with some other convention could yield a warning per paragraph;
+# the first ones show the pattern, the rest are counted.
+MAX_WARNINGS = 25
 
 
 @dataclass(frozen=True)
@@ -37,45 +48,82 @@ class Typeset:
 
 
 def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
-    """Return the book with typeset punctuation."""
+    """Return the book with typeset punctuation, and warnings about quotes that could not be paired."""
     options = options or TypographyOptions()
     conventions = locale(book.metadata.language)
     dash_style = conventions["dash"] if options.dash_style == "auto" else options.dash_style
-    text_passes = [outside_urls(p) for p in (ellipses, n_elision, primes, year_ranges, make_dash_pass(dash_style))]
-    after_quotes = [french_spacing] if conventions.get("space_before") else []
-    quotes = (
-        QuoteSetter(QuoteStyle(*conventions["quotes"]), swap_levels=options.quotes == "british")
-        if options.smart_quotes
-        else None
-    )
+    before: list[Pass] = [
+        outside_urls(p) for p in (ellipses, n_elision, primes, year_ranges, make_dash_pass(dash_style))
+    ]
+    after: list[Pass] = [outside_urls(french_spacing)] if conventions.get("space_before") else []
+    setter = None
+    if options.smart_quotes:
+        style = quote_style(book, options.quotes)
+        setter = QuoteSetter(style, by_depth=options.quotes in ("american", "british"))
 
-    def set_text(text: str, line: int) -> str:
-        for transform in text_passes:
-            text = transform(text)
-        if quotes is not None:
-            text = quotes.paragraph(text, line)
-        for transform in after_quotes:
-            text = transform(text)
-        return text
+    def set_units(units: list[Unit]) -> list[str]:
+        for unit in units:
+            for transform in before:
+                unit.text = transform(unit.text)
+        texts = setter.run(units) if setter is not None else [unit.text for unit in units]
+        for transform in after:
+            texts = [transform(text) for text in texts]
+        return texts
+
+    def set_one(text: str | None) -> str | None:
+        return set_units([Unit(text)])[0] if text else text
 
     chapters = []
     for chapter in book.chapters:
+        units: list[list[Unit]] = [[]]  # runs of blocks a quotation may run on through
+        for block in chapter.blocks:
+            if isinstance(block, SceneBreak):
+                units.append([])
+            elif isinstance(block, Verse):
+                units[-1].append(Unit("\n".join(block.lines), block.line))
+            else:
+                units[-1].append(Unit(block.text, block.line))
+        texts = iter([text for run in units for text in set_units(run)])
         blocks = []
-        title = set_text(chapter.title, 0) if chapter.title else None
-        subtitle = set_text(chapter.subtitle, 0) if chapter.subtitle else None
         for block in chapter.blocks:
             if isinstance(block, Paragraph | Heading):
-                blocks.append(replace(block, text=set_text(block.text, block.line)))
+                blocks.append(replace(block, text=next(texts)))
             elif isinstance(block, Verse):
-                lines = tuple(set_text(line, block.line + i) for i, line in enumerate(block.lines))
-                blocks.append(replace(block, lines=lines))
+                blocks.append(replace(block, lines=tuple(next(texts).split("\n"))))
             else:
                 blocks.append(block)
-        if quotes is not None:
-            quotes.finish()
-        chapters.append(Chapter(title, tuple(blocks), chapter.kind, subtitle, chapter.depth))
-    warnings = tuple(quotes.warnings) if quotes is not None else ()
-    metadata = replace(book.metadata, title=set_text(book.metadata.title, 0) if book.metadata.title else None)
-    if quotes is not None:
-        quotes.warnings.clear()
+        title, subtitle = set_one(chapter.title), set_one(chapter.subtitle)
+        chapters.append(replace(chapter, title=title, subtitle=subtitle, blocks=tuple(blocks)))
+    metadata = replace(book.metadata, title=set_one(book.metadata.title))
+    warnings = _at_most(MAX_WARNINGS, setter.warnings) if setter is not None else ()
     return Typeset(Book(metadata, tuple(chapters)), warnings)
+
+
+def quote_style(book: Book, choice: str = "auto") -> QuoteStyle:
+    """The quotation marks for a book: its language's, English ones, or the inward guillemets it already uses."""
+    if choice == "american":
+        return ENGLISH
+    if choice == "british":
+        return BRITISH
+    conventions = locale(book.metadata.language)
+    style = QuoteStyle(*conventions["quotes"])
+    if style.outer_open == "„" and _uses_inward_guillemets(book):
+        return GUILLEMETS_INWARD
+    return style
+
+
+def _uses_inward_guillemets(book: Book) -> bool:
+    inward = low = 0
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            for text in (block.text,) if isinstance(block, Paragraph | Heading) else ():
+                inward += text.count("»")
+                low += text.count("„")
+    return inward > low
+
+
+def _at_most(limit: int, warnings: list[str]) -> tuple[str, ...]:
+    if len(warnings) <= limit:
+        return tuple(warnings)
+    more = len(warnings) - limit
+    return (*warnings[:limit], f"{more} more unpaired quote{'s' if more > 1 else ''} not listed")

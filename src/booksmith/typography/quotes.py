@@ -1,25 +1,52 @@
-"""Curl straight quotes over a whole chapter: pair quotation marks, tell apostrophes from quotes.
+"""Curl the straight quotes of a chapter's paragraphs: pair quotation marks, tell apostrophes from quotes.
 
 Why by hand: SmartyPants-style converters look at one character either side
 of each quote and one paragraph at a time, which is where their errors come
 from (’em taken for a quotation, a multi-paragraph speech "balanced" shut).
-Here each quote is classified by its neighbours, then single quotes are
-paired within the paragraph, using a word list for elisions, and the state
-of double quotes is read per paragraph so that speeches may run on.
+Here each quote gets the readings its neighbours allow, each with a cost
+(an elided word from the word list is cheaply an apostrophe, dearly an
+opening quote), and a small dynamic programme picks the cheapest reading of
+the whole paragraph in which every quotation opens before it closes, single
+quotes nest inside double ones, and a quotation left open at the end of a
+paragraph is free only when the next paragraph opens again (a speech that
+runs on). Quotes already curled keep their glyph; they only constrain the rest.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from booksmith.chars import MARKUP
 from booksmith.resources import data_toml
+from booksmith.typography.passes import URL
 
 QUOTE_CHARS = re.compile("[\"'“”‘’«»„‚‹›]")
-OPENING_PUNCT = "([{<“‘«„‚‹—–-/"
-CLOSING_PUNCT = ".,;:!?)]}>…%"
+DOUBLE, SINGLE = '"', "'"
 APOSTROPHE = "’"
+PRIME, DOUBLE_PRIME = "′", "″"
+
+# The readings of a quote character.
+OPEN, CLOSE, APOS, MEASURE = "open", "close", "apos", "measure"
+
+# Costs of the readings; a paragraph's reading costs the sum of its quotes'.
+# ERROR is the yardstick: a reading dearer than it is chosen only when the
+# alternative leaves a quotation unpaired. Tuned on tests/fixtures/typography.
+ERROR = 5.0  # a closing quote with no opening one, or a quotation never closed
+CROSSING = 5.0  # a quotation closed while one opened inside it is still open (never closed)
+# Reading `'word` as an apostrophe when the word is not a known elision: cheap
+# after a word (I 'ailed 'er: dialect the list lacks), dear where quotations
+# open: at a paragraph's start, or after a sentence ends.
+UNKNOWN_ELISION = 6.0
+UNKNOWN_ELISION_MID_SENTENCE = 3.5  # after a word, and the word starts with a vowel
+UNKNOWN_ELISION_NEW_SENTENCE = 4.5
+TRAILING_CLOSES_MID_SENTENCE = 4.0  # reading the ' of `goin' home` as a closing quote
+PLURAL_CLOSES_MID_SENTENCE = 3.0  # reading the ' of `dogs' bowls` as a closing quote
+UNKNOWN_TRAILING = 3.0  # reading `word'` as an apostrophe when the word is not a known elision
+ELISION_OPENS = 2.0  # reading a known elision (`'em`) as an opening quote
+ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely open mid-sentence
 
 
 @dataclass(frozen=True)
@@ -33,204 +60,346 @@ class QuoteStyle:
 
 
 @dataclass
-class _Candidate:
+class _Quote:
+    """One quote character of a paragraph and the readings it may take."""
+
     index: int
-    kind: str  # "open", "close", "elision", "trail", "apostrophe", "either"
-    mark: str  # '"' or "'"
-    result: str = ""
+    mark: str  # DOUBLE or SINGLE: which straight quote it is, or which level its glyph belongs to
+    options: dict[str, float]
+    glyph: str | None = None  # a quote already curled keeps its glyph
+    reading: str = ""
+    depth: int = 1  # how deep the quotation it opens or closes is nested: 1 is outermost
 
 
-def _words() -> tuple[set[str], set[str]]:
+@dataclass
+class Unit:
+    """A run of text set as one paragraph (a paragraph, a heading, or a verse block's lines)."""
+
+    text: str
+    line: int = 0  # the source line the text starts on, for warnings
+
+
+@dataclass(frozen=True)
+class _Words:
+    leading: frozenset[str]  # 'em, 'tis
+    trailing: frozenset[str]  # ol', an'
+    not_trailing: frozenset[str]  # again, not a dropped g
+
+
+def _words() -> _Words:
     table = data_toml("elisions.toml")
-    return set(table["leading"]), set(table["trailing"])
+    return _Words(frozenset(table["leading"]), frozenset(table["trailing"]), frozenset(table["not_trailing"]))
 
 
-LEADING_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-DECADE = re.compile(r"\d\d(?:s\b|\b)")
+# Glyph -> (level, role) when the style does not say otherwise.
+DEFAULT_ROLES = {
+    "“": (DOUBLE, OPEN),
+    "”": (DOUBLE, CLOSE),
+    "„": (DOUBLE, OPEN),
+    "«": (DOUBLE, OPEN),
+    "»": (DOUBLE, CLOSE),
+    "‘": (SINGLE, OPEN),
+    "’": (SINGLE, CLOSE),
+    "‚": (SINGLE, OPEN),
+    "‹": (SINGLE, OPEN),
+    "›": (SINGLE, CLOSE),
+}
+ANY = "any"
+NEVER_CLOSED = "opens a quotation that is never closed"
+CLOSED_UNOPENED = "closes a quotation that was never opened"
+CLOSING_PUNCT = ".,;:!?)]}>%"
+OPENING_BRACKETS = "([{<"
+WORD_AFTER = re.compile(r"[^\W\d_]+")
+DIGITS_AFTER = re.compile(r"\d+")
 
 
 class QuoteSetter:
-    """Curls the quotes of consecutive paragraphs; keeps state across them and collects warnings."""
+    """Curls the quotes of a sequence of paragraphs and collects warnings about unpaired ones."""
 
-    def __init__(self, style: QuoteStyle, *, swap_levels: bool = False) -> None:
-        self.style = style
-        # British style: the straight double quotes of the source are the inner level.
-        self.swap_levels = swap_levels
-        self.leading, self.trailing = _words()
+    def __init__(self, style: QuoteStyle, *, by_depth: bool = False) -> None:
+        self.words = _words()
         self.warnings: list[str] = []
-        self._open_double_line: int | None = None
+        inner = (style.inner_open, style.inner_close)
+        outer = (style.outer_open, style.outer_close)
+        # By mark, a straight " becomes the outer marks and ' the inner ones, as
+        # the writer typed them; by depth, the outermost quotation gets the outer
+        # marks whichever straight quote was typed (--quotes british, american).
+        self.by_depth = by_depth
+        self.glyphs = {
+            (DOUBLE, OPEN): outer[0],
+            (DOUBLE, CLOSE): outer[1],
+            (SINGLE, OPEN): inner[0],
+            (SINGLE, CLOSE): inner[1],
+            (SINGLE, APOS): APOSTROPHE,
+            (SINGLE, MEASURE): PRIME,
+            (DOUBLE, MEASURE): DOUBLE_PRIME,
+        }
+        self.roles = dict(DEFAULT_ROLES)
+        for level, (opening, closing) in ((SINGLE, inner), (DOUBLE, outer)):
+            opening, closing = opening.strip(), closing.strip()
+            self.roles[opening] = (level, ANY if opening == closing else OPEN)
+            self.roles[closing] = (level, ANY if opening == closing else CLOSE)
+        self.openers = {g for g, (_, role) in self.roles.items() if role in (OPEN, ANY)}
 
     # -------------------------------------------------------------- public
 
-    def paragraph(self, text: str, line: int = 0) -> str:
-        """Return the paragraph with every quote curled."""
+    def run(self, units: Sequence[Unit]) -> list[str]:
+        """Return the units' texts with every quote curled; a quotation may run on into the next unit."""
+        texts = []
+        for position, unit in enumerate(units):
+            following = units[position + 1].text if position + 1 < len(units) else ""
+            texts.append(self._unit(unit, self._reopens(following)))
+        return texts
+
+    # -------------------------------------------------------------- one unit
+
+    def _unit(self, unit: Unit, reopened: tuple[str, ...]) -> str:
+        text = unit.text
         if not QUOTE_CHARS.search(text):
-            self._end_paragraph(None, line)
             return text
-        starts_with_open = self._first_visible(text) in '"“«„'
-        if self._open_double_line is not None and not starts_with_open:
-            self._warn_unclosed()
-        self._open_double_line = None
-        candidates = [self._classify(text, m.start()) for m in QUOTE_CHARS.finditer(text)]
-        self._resolve_doubles(candidates, line)
-        self._resolve_singles(candidates)
+        quotes = self._quotes(text)
+        self._resolve(quotes, reopened, unit)
         out = list(text)
-        for candidate in candidates:
-            out[candidate.index] = candidate.result
+        for quote in quotes:
+            out[quote.index] = quote.glyph or self.glyphs[(self._level(quote), quote.reading)]
         return "".join(out)
 
-    def finish(self) -> None:
-        """End of a chapter: a quotation still open there is reported."""
-        if self._open_double_line is not None:
-            self._warn_unclosed()
-        self._open_double_line = None
+    def _level(self, quote: _Quote) -> str:
+        if not self.by_depth or quote.reading not in (OPEN, CLOSE):
+            return quote.mark
+        return DOUBLE if quote.depth % 2 else SINGLE
+
+    def _reopens(self, text: str) -> tuple[str, ...]:
+        """The levels a paragraph opens with, which let the previous paragraph's quotations run on."""
+        levels: list[str] = []
+        index = _skip(text, 0, MARKUP + " ")
+        while index < len(text) and len(levels) < 2:
+            ch = text[index]
+            if ch in "\"'":
+                levels.append(ch)
+            elif ch in self.openers:
+                levels.append(self.roles[ch][0])
+            else:
+                break
+            index = _skip(text, index + 1, MARKUP)
+        return tuple(levels)
+
+    def _quotes(self, text: str) -> list[_Quote]:
+        skip = _url_spans(text) if "://" in text or "www." in text else ()
+        quotes = []
+        for match in QUOTE_CHARS.finditer(text):
+            index = match.start()
+            if skip and any(start <= index < end for start, end in skip):
+                continue
+            quotes.append(self._classify(text, index))
+        return quotes
 
     # -------------------------------------------------------------- classification
 
-    def _classify(self, text: str, index: int) -> _Candidate:
+    def _classify(self, text: str, index: int) -> _Quote:
         ch = text[index]
+        if ch in "\"'":
+            return _Quote(index, ch, self._readings(text, index, ch))
+        level, role = self.roles[ch]
+        readings = self._readings(text, index, level)
+        if role == OPEN:
+            allowed = {OPEN}
+        elif role == CLOSE:
+            allowed = {CLOSE}
+        else:
+            allowed = {OPEN, CLOSE}
+        if ch == APOSTROPHE:
+            allowed.add(APOS)
+        kept = {reading: cost for reading, cost in readings.items() if reading in allowed}
+        return _Quote(index, level, kept or dict.fromkeys(allowed, 0.0), glyph=ch)
+
+    def _readings(self, text: str, index: int, mark: str) -> dict[str, float]:
+        """The readings a quote at `index` may take, each with its cost."""
         prev, following = _neighbour(text, index, -1), _neighbour(text, index, 1)
-        mark = '"' if ch in '"“”«»„‹›' else "'"
-        if ch in "“«„‹" or (ch == "‚"):
-            return _Candidate(index, "open", mark)
-        if ch in "”»›":
-            return _Candidate(index, "close", mark)
-        if ch == "‘":
-            return _Candidate(index, "open", "'")
-        if ch == "’":
-            # A typed ’ before a letter is an apostrophe; after one it may close a quotation.
-            return _Candidate(index, "apostrophe" if _is_wordchar(following) else "close", "'")
-        opens_before = prev is None or prev.isspace() or _among(prev, "([{<“‘«„‚‹/")
-        closes_before = _is_wordchar(prev) or _among(prev, CLOSING_PUNCT + "”’»'\"")
-        opens_after = _is_wordchar(following) or _among(following, "‘“'\"([…")
-        closes_after = following is None or following.isspace() or _among(following, CLOSING_PUNCT + "—–-”’»")
-        if mark == "'":
-            if _is_wordchar(prev) and _is_wordchar(following):
-                return _Candidate(index, "apostrophe", mark)
-            if (opens_before or _among(prev, '—–-…"“')) and _is_wordchar(following):
-                after = _skip_markup(text, index + 1)
-                if DECADE.match(text, after):
-                    return _Candidate(index, "apostrophe", mark)
-                word = LEADING_WORD.match(text, after)
-                if word and word.group().lower() in self.leading:
-                    return _Candidate(index, "elision", mark)
-                return _Candidate(index, "open", mark)
-            if closes_after and _is_letter(prev):
-                lower = _word_before(text, index).lower()
-                if lower in self.trailing or lower.endswith(("in", "s")):
-                    return _Candidate(index, "trail", mark)
-                return _Candidate(index, "close", mark)
-        if opens_before and not closes_before:
-            return _Candidate(index, "either" if closes_after and not opens_after else "open", mark)
-        if closes_before and not opens_before:
-            return _Candidate(index, "close", mark)
-        if opens_after and not closes_after:
-            return _Candidate(index, "open", mark)
-        if closes_after and not opens_after:
-            return _Candidate(index, "close", mark)
-        return _Candidate(index, "either", mark)
+        before, after = _side(prev, opening=True), _side(following, opening=False)
+        if mark == SINGLE and _is_word(prev) and _is_word(following):
+            return {APOS: 0.0}  # don't, O'Brien
+        if (before, after) in ((OPEN, CLOSE), (CLOSE, OPEN)):
+            return {OPEN: 1.0, CLOSE: 1.0}  # a quote standing alone, or wedged between words
+        if before == OPEN or after == OPEN:
+            kind = OPEN
+        elif before == CLOSE or after == CLOSE:
+            kind = CLOSE
+        else:
+            return {OPEN: 1.0, CLOSE: 1.0}
+        if kind == CLOSE and prev is not None and prev.isdigit():
+            return {CLOSE: 0.0, MEASURE: 1.0}  # 1984" closes; 12" in a list of sizes is inches
+        if mark == DOUBLE:
+            return {kind: 0.0}
+        if kind == OPEN and _is_word(following):
+            return self._leading(text, index, prev)
+        if kind == CLOSE and prev is not None and prev.isalpha():
+            return self._trailing(text, index, following)
+        return {kind: 0.0}
 
-    # -------------------------------------------------------------- doubles
+    def _leading(self, text: str, index: int, prev: str | None) -> dict[str, float]:
+        """`'word`: an opening quote, or an apostrophe for elided letters ('em, 'tis, '90s)."""
+        start = _skip(text, index + 1, MARKUP)
+        back = _skip_back(text, index - 1, " " + MARKUP)
+        previous = text[back] if back >= 0 else None
+        mid_sentence = previous is not None and (previous.isalpha() or previous == ",")
+        opens = ELISION_OPENS_MID_SENTENCE if mid_sentence else ELISION_OPENS
+        # Elisions the list lacks are dropped h's ('ailed, 'orses), so they start
+        # with a vowel; 'Glass Houses' is a title and 'friends' a scare quote.
+        if mid_sentence and text[start : start + 1] in "aeiou":
+            unknown = UNKNOWN_ELISION_MID_SENTENCE
+        else:
+            unknown = UNKNOWN_ELISION_NEW_SENTENCE if previous is not None and previous in ".!?" else UNKNOWN_ELISION
+        digits = DIGITS_AFTER.match(text, start)
+        if digits:
+            after = text[digits.end() : digits.end() + 1]
+            if len(digits.group()) == 2 and after == "s":
+                return {APOS: 0.0, OPEN: 3 * opens}  # the '90s
+            if len(digits.group()) == 2 and not after.isalnum():
+                return {APOS: 0.0, OPEN: opens}  # back in '06
+            return {OPEN: 0.0, APOS: unknown}
+        word = WORD_AFTER.match(text, start)
+        if word and word.group().lower() in self.words.leading:
+            return {APOS: 0.0, OPEN: opens}
+        return {OPEN: 0.0, APOS: unknown}
 
-    def _resolve_doubles(self, candidates: list[_Candidate], line: int) -> None:
-        is_open = False
-        for candidate in candidates:
-            if candidate.mark != '"':
-                continue
-            kind = candidate.kind
-            if kind == "either":
-                kind = "close" if is_open else "open"
-            if kind == "close" and not is_open:
-                self.warnings.append(f"line {line}: a closing double quote has no opening quote")
-            is_open = kind == "open"
-            candidate.result = self._double(kind == "open")
-        self._open_double_line = line if is_open else None
+    def _trailing(self, text: str, index: int, following: str | None) -> dict[str, float]:
+        """`word'`: a closing quote, or an apostrophe (the dogs' bowls, goin', ol')."""
+        word = _word_before(text, index).lower()
+        continues = following is not None and following.isspace() and _word_follows(text, index)
+        # A closing quote is rarely followed by more of the sentence (an' we, dogs' bowls).
+        if word in self.words.trailing:
+            return {APOS: 0.0, CLOSE: TRAILING_CLOSES_MID_SENTENCE if continues else 1.0}
+        elided_g = word.endswith("in") and len(word) > 3 and word not in self.words.not_trailing
+        if word.endswith("s") or elided_g:
+            if continues:  # the dogs' bowls, but also so-called 'experts' said
+                return {APOS: 0.0, CLOSE: PLURAL_CLOSES_MID_SENTENCE}
+            return {CLOSE: 0.0, APOS: 1.5}
+        # Unlisted (fren', rock ’n’): an apostrophe when no quotation is open to close.
+        return {CLOSE: 0.0, APOS: UNKNOWN_TRAILING}
 
-    def _double(self, opening: bool) -> str:
-        if self.swap_levels:
-            return self.style.inner_open if opening else self.style.inner_close
-        return self.style.outer_open if opening else self.style.outer_close
+    # -------------------------------------------------------------- pairing
 
-    def _single(self, opening: bool) -> str:
-        if self.swap_levels:
-            return self.style.outer_open if opening else self.style.outer_close
-        return self.style.inner_open if opening else self.style.inner_close
+    def _resolve(self, quotes: list[_Quote], reopened: tuple[str, ...], unit: Unit) -> None:
+        """Pick the cheapest well-nested reading of a paragraph's quotes; warn about what stays unpaired.
 
-    # -------------------------------------------------------------- singles
+        The state is the stack of quotations open at that point, e.g. ('"', "'")
+        inside a single-quoted phrase inside a speech; levels alternate.
+        """
+        steps = []
+        for quote in quotes:
+            if len(quote.options) == 1 and APOS in quote.options:
+                quote.reading = APOS  # don't: nothing to decide
+            else:
+                steps.append(quote)
+        if not steps:
+            return
+        frontier: dict[tuple[str, ...], float] = {(): 0.0}
+        trail: list[dict[tuple[str, ...], tuple[tuple[str, ...], str]]] = []
+        for quote in steps:
+            following: dict[tuple[str, ...], float] = {}
+            back: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+            for state, cost in frontier.items():
+                for reading, extra in quote.options.items():
+                    new_state, penalty, label = _transition(state, quote.mark, reading)
+                    total = cost + extra + penalty
+                    if total < following.get(new_state, 1e9):
+                        following[new_state] = total
+                        back[new_state] = (state, label)
+            frontier = following
+            trail.append(back)
+        state = min(frontier, key=lambda s: frontier[s] + _end_cost(s, reopened))
+        labels = []
+        for back in reversed(trail):
+            state, label = back[state]
+            labels.append(label)
+        labels.reverse()
+        stack: list[_Quote] = []
+        for quote, label in zip(steps, labels, strict=True):
+            quote.reading = label.rstrip("!")
+            if label == CLOSE + "!":
+                self._warn(unit, quote, CLOSED_UNOPENED)
+            elif quote.reading == CLOSE:
+                while stack and stack[-1].mark != quote.mark:
+                    self._warn(unit, stack.pop(), NEVER_CLOSED)
+                if stack:
+                    quote.depth = len(stack)
+                    stack.pop()
+            elif label == OPEN + "!":
+                if stack and stack[-1].mark == quote.mark:  # it replaces the one left open
+                    self._warn(unit, stack.pop(), NEVER_CLOSED)
+                    quote.depth = len(stack) + 1
+                    stack.append(quote)
+                else:  # nested too deep to be read as a quotation
+                    self._warn(unit, quote, NEVER_CLOSED)
+            elif quote.reading == OPEN:
+                quote.depth = len(stack) + 1
+                stack.append(quote)
+        covered = _covered(tuple(q.mark for q in stack), reopened)
+        for quote in stack[covered:]:
+            self._warn(unit, quote, NEVER_CLOSED)
 
-    def _resolve_singles(self, candidates: list[_Candidate]) -> None:
-        singles = [c for c in candidates if c.mark == "'"]
-        pending: list[_Candidate] = []
-        for position, candidate in enumerate(singles):
-            kind = candidate.kind
-            if kind == "apostrophe":
-                candidate.result = APOSTROPHE
-            elif kind == "open":
-                pending.append(candidate)
-                candidate.result = self._single(True)
-            elif kind == "elision":
-                # An elision is an opening quote only when a later closing quote
-                # has nothing else to pair with (settled in the fix-up below).
-                candidate.result = APOSTROPHE
-            elif kind == "trail":
-                if pending and not self._later_closer(singles, position):
-                    pending.pop()
-                    candidate.result = self._single(False)
-                else:
-                    candidate.result = APOSTROPHE
-            elif kind == "close":
-                if pending:
-                    pending.pop()
-                    candidate.result = self._single(False)
-                else:
-                    self._pair_with_elision(singles, position, candidate)
-            else:  # either
-                if pending:
-                    pending.pop()
-                    candidate.result = self._single(False)
-                else:
-                    pending.append(candidate)
-                    candidate.result = self._single(True)
-
-    def _later_closer(self, singles: list[_Candidate], position: int) -> bool:
-        """Whether a closing quote follows before the next opening one."""
-        for later in singles[position + 1 :]:
-            if later.kind == "open":
-                return False
-            if later.kind in ("close", "trail"):
-                return True
-        return False
-
-    def _pair_with_elision(self, singles: list[_Candidate], position: int, closer: _Candidate) -> None:
-        for earlier in reversed(singles[:position]):
-            if earlier.kind == "elision" and earlier.result == APOSTROPHE:
-                earlier.result = self._single(True)
-                closer.result = self._single(False)
-                return
-            if earlier.result == self._single(False):
-                break
-        closer.result = APOSTROPHE  # "dogs'" shapes that were not caught as trailing elisions
-
-    # -------------------------------------------------------------- warnings
-
-    def _warn_unclosed(self) -> None:
-        self.warnings.append(f"line {self._open_double_line}: a double quote opened here is never closed")
-
-    def _end_paragraph(self, _text: None, line: int) -> None:
-        if self._open_double_line is not None:
-            self._warn_unclosed()
-            self._open_double_line = None
-
-    @staticmethod
-    def _first_visible(text: str) -> str:
-        index = _skip_markup(text, 0)
-        return text[index] if index < len(text) else ""
+    def _warn(self, unit: Unit, quote: _Quote, what: str) -> None:
+        """Report a quote with its source line and the text from just before it, so a writer can find it."""
+        text = unit.text
+        line = unit.line + text.count("\n", 0, quote.index)
+        start = max(text.rfind("\n", 0, quote.index) + 1, quote.index - 12)
+        end = text.find("\n", quote.index)
+        end = min(end if end >= 0 else len(text), quote.index + 40)
+        excerpt = "".join(ch for ch in text[start:end] if ch not in MARKUP)
+        excerpt = ("…" if start > 0 and text[start - 1] != "\n" else "") + excerpt
+        excerpt += "…" if end < len(text) and text[end] != "\n" else ""
+        where = f"line {line}" if unit.line else "title"  # titles reach typography without a line
+        self.warnings.append(f"{where}: {text[quote.index]} {what}: {excerpt}")
 
 
-def _skip_markup(text: str, index: int) -> int:
-    while index < len(text) and text[index] in MARKUP:
-        index += 1
-    return index
+@cache
+def _transition(state: tuple[str, ...], mark: str, reading: str) -> tuple[tuple[str, ...], float, str]:
+    """The next state, the extra cost and the label of reading a quote of `mark` as `reading`.
+
+    A label ending in "!" is a repair of the source: a closing quote with
+    nothing to close, or an opening quote while the same level is still open.
+    """
+    if reading == OPEN:
+        if state and state[-1] == mark:
+            return state, ERROR, OPEN + "!"
+        if len(state) >= 3:
+            return state, ERROR, OPEN + "!"
+        return (*state, mark), 0.0, OPEN
+    if reading == CLOSE:
+        if state and state[-1] == mark:
+            return state[:-1], 0.0, CLOSE
+        if mark in state:  # closes over a quotation left open inside it
+            return state[: len(state) - 1 - state[::-1].index(mark)], CROSSING, CLOSE
+        return state, ERROR, CLOSE + "!"
+    return state, 0.0, reading
+
+
+def _covered(stack: tuple[str, ...], reopened: tuple[str, ...]) -> int:
+    """How many of the quotations open at a paragraph's end the next paragraph opens again."""
+    count = 0
+    for open_mark, again in zip(stack, reopened, strict=False):
+        if open_mark != again:
+            break
+        count += 1
+    return count
+
+
+def _end_cost(stack: tuple[str, ...], reopened: tuple[str, ...]) -> float:
+    return ERROR * (len(stack) - _covered(stack, reopened))
+
+
+def _side(ch: str | None, *, opening: bool) -> str | None:
+    """What a neighbour says about a quote: OPEN, CLOSE, or None when it says nothing."""
+    if ch is None or ch.isspace():
+        return OPEN if opening else CLOSE
+    if ch.isalnum():
+        return CLOSE if opening else OPEN
+    if ch in OPENING_BRACKETS:
+        return OPEN  # ("a") opens whichever side the bracket is on
+    if ch in CLOSING_PUNCT:
+        return CLOSE
+    return None  # dashes, ellipses, other quotes: decided by the other side
 
 
 def _neighbour(text: str, index: int, step: int) -> str | None:
@@ -243,6 +412,18 @@ def _neighbour(text: str, index: int, step: int) -> str | None:
     return None
 
 
+def _skip(text: str, index: int, chars: str) -> int:
+    while index < len(text) and text[index] in chars:
+        index += 1
+    return index
+
+
+def _skip_back(text: str, index: int, chars: str) -> int:
+    while index >= 0 and text[index] in chars:
+        index -= 1
+    return index
+
+
 def _word_before(text: str, index: int) -> str:
     start = index
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] in MARKUP):
@@ -250,13 +431,15 @@ def _word_before(text: str, index: int) -> str:
     return "".join(ch for ch in text[start:index] if ch not in MARKUP)
 
 
-def _among(ch: str | None, options: str) -> bool:
-    return ch is not None and ch in options
+def _word_follows(text: str, index: int) -> bool:
+    """Whether the quote at `index` is followed by a space and then a lower-case word (the dogs' bowls)."""
+    nxt = _skip(text, index + 1, MARKUP + " ")
+    return nxt < len(text) and text[nxt].isalpha() and text[nxt].islower()
 
 
-def _is_letter(ch: str | None) -> bool:
-    return ch is not None and ch.isalpha()
+def _is_word(ch: str | None) -> bool:
+    return ch is not None and ch.isalnum()
 
 
-def _is_wordchar(ch: str | None) -> bool:
-    return ch is not None and (ch.isalnum())
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in URL.finditer(text)]
