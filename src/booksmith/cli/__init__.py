@@ -7,6 +7,7 @@ import sys
 import typer
 
 from booksmith import __version__
+from booksmith.cli import batch as batch_command
 from booksmith.cli import build as build_command
 from booksmith.cli import inspect as inspect_command
 
@@ -42,6 +43,7 @@ def root(
 
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
+app.command("batch")(batch_command.batch)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,168 @@
+"""Run a planned batch on a process pool or a Dask cluster, yielding each input's result as it finishes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, as_completed
+from contextlib import contextmanager
+
+from booksmith.batch.plan import CONVERTED, FAILED, Job, JobResult, Plan, reason_of
+from booksmith.errors import BooksmithError, InputError
+from booksmith.options import BatchOptions
+
+# A worker is replaced after this many books, so memory that libraries keep
+# (lxml, fontconfig caches) cannot grow with the size of the folder.
+BOOKS_PER_WORKER = 100
+# The manifest is saved at least this often during a run, so a run killed
+# outright loses at most this much of its record.
+SAVE_EVERY_SECONDS = 5.0
+# Imported once by the fork server, so each worker starts warm.
+PRELOAD = ["booksmith.pipeline", "booksmith.render", "booksmith.verify", "booksmith.writers.epub"]
+
+Work = Callable[[Job], JobResult]
+Submit = Callable[[Work, Job], Future]
+
+
+def convert_job(job: Job) -> JobResult:
+    """Convert one input in a worker; every failure becomes a FAILED result, never an exception."""
+    from booksmith.pipeline import load, write_books
+
+    started = time.perf_counter()
+    try:
+        loaded = load(job.source, job.options)
+        if job.strict and loaded.warnings:
+            raise InputError(f"{len(loaded.warnings)} warning(s) and --strict is set: {loaded.warnings[0]}")
+        write_books(loaded, job.source, job.output_dir, job.options, stem=job.stem, taken=set())
+    except BooksmithError as error:
+        return JobResult(job.key, FAILED, reason_of(error, job.source), seconds=time.perf_counter() - started)
+    except Exception as error:  # a bug in a stage or a writer: report it, keep the batch going
+        reason = f"internal error ({type(error).__name__}: {error}); rerun 'booksmith build' on it with --debug"
+        return JobResult(job.key, FAILED, reason, seconds=time.perf_counter() - started)
+    return JobResult(job.key, CONVERTED, None, job.outputs, loaded.warnings, time.perf_counter() - started)
+
+
+def run_plan(plan: Plan, batch: BatchOptions, *, work: Work = convert_job) -> Iterator[JobResult]:
+    """Run the plan's jobs and yield their results as they finish; the manifest records each one.
+
+    Close the iterator (or let it finish) to stop the workers and save the manifest.
+    """
+    try:
+        if not plan.jobs:
+            return
+        formats = {f for job in plan.jobs for f in job.options.formats}
+        with _executor(batch, len(plan.jobs), formats) as submit:
+            futures = {submit(work, job): job for job in plan.jobs}
+            saved = time.monotonic()
+            for future in as_completed(futures):
+                job = futures[future]
+                result = _result_of(future, job)
+                if result.status == CONVERTED:
+                    plan.manifest.record(job.key, job.digest, job.fingerprint, list(job.outputs), job.stem)
+                else:
+                    plan.manifest.forget(job.key)
+                if time.monotonic() - saved > SAVE_EVERY_SECONDS:
+                    plan.manifest.save()
+                    saved = time.monotonic()
+                yield result
+    finally:
+        plan.manifest.save()
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _result_of(future: Future, job: Job) -> JobResult:
+    try:
+        return future.result()
+    except Exception as error:
+        from pebble import ProcessExpired
+
+        if isinstance(error, ProcessExpired):
+            reason = f"the worker converting it died ({_death(error.exitcode)}); the file may be too large"
+        else:
+            reason = f"the worker failed ({type(error).__name__}: {error})"
+        return JobResult(job.key, FAILED, reason)
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
+
+
+@contextmanager
+def _executor(batch: BatchOptions, job_count: int, formats: set[str]) -> Iterator[Submit]:
+    if batch.executor == "dask":
+        with _dask_executor(batch) as submit:
+            yield submit
+        return
+    if batch.executor != "local":
+        raise BooksmithError(f"unknown executor '{batch.executor}'; choose local or dask")
+    from pebble import ProcessPool
+
+    # pebble rather than multiprocessing.Pool: a worker that dies (killed, out of
+    # memory, a crash in a C library) fails only its own book, where Pool would
+    # wait forever for it and ProcessPoolExecutor would fail every pending book.
+    workers = max(1, min(batch.jobs or default_jobs(), job_count))
+    pool = ProcessPool(
+        max_workers=workers, max_tasks=BOOKS_PER_WORKER, initializer=_start_worker, context=_context(formats)
+    )
+    try:
+        yield lambda work, job: pool.schedule(work, (job,))
+    except BaseException:
+        pool.stop()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+@contextmanager
+def _dask_executor(batch: BatchOptions) -> Iterator[Submit]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise BooksmithError("--executor dask needs dask.distributed; pip install 'booksmith[dask]'") from None
+    if not batch.scheduler:
+        raise BooksmithError("--executor dask needs --scheduler tcp://HOST:8786, the address of the Dask scheduler")
+    try:
+        client = Client(batch.scheduler, timeout=10)
+    except (OSError, TimeoutError, ValueError) as error:
+        address = batch.scheduler
+        raise BooksmithError(f"cannot reach the Dask scheduler at {address} ({error}); is it running?") from None
+    try:
+        executor = client.get_executor(pure=False)
+        yield executor.submit
+    finally:
+        client.close()
+
+
+def _context(formats: set[str]):
+    """A fork server when the platform has one: workers fork from a clean, preloaded process
+    (not from this one, whose progress thread might hold a lock). WeasyPrint is preloaded
+    only when a PDF is asked for; it takes a second to import and much memory."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD + (["booksmith.writers.pdf", "weasyprint"] if "pdf" in formats else []))
+    return context
+
+
+def _start_worker() -> None:
+    # pebble ends workers with SIGTERM and os._exit; raising SystemExit instead
+    # lets atomic_output delete the temporary file of a book being written.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
