@@ -7,7 +7,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 
 from booksmith.batch.plan import CONVERTED, FAILED, Job, JobResult, Plan, reason_of
@@ -50,26 +50,50 @@ def run_plan(plan: Plan, batch: BatchOptions, *, work: Work = convert_job) -> It
 
     Close the iterator (or let it finish) to stop the workers and save the manifest.
     """
+    running: dict[Future, Job] = {}
     try:
         if not plan.jobs:
             return
+        waiting = iter(plan.jobs)
         formats = {f for job in plan.jobs for f in job.options.formats}
-        with _executor(batch, len(plan.jobs), formats) as submit:
-            futures = {submit(work, job): job for job in plan.jobs}
+        with _executor(batch, len(plan.jobs), formats) as (submit, window):
             saved = time.monotonic()
-            for future in as_completed(futures):
-                job = futures[future]
-                result = _result_of(future, job)
-                if result.status == CONVERTED:
-                    plan.manifest.record(job.key, job.digest, job.fingerprint, list(job.outputs), job.stem)
-                else:
-                    plan.manifest.forget(job.key)
-                if time.monotonic() - saved > SAVE_EVERY_SECONDS:
-                    plan.manifest.save()
-                    saved = time.monotonic()
-                yield result
+            # Only `window` books are handed out at a time: a stopped run then has few
+            # in flight to finish, and a folder of any size takes little memory here.
+            while running or _hand_out(running, waiting, submit, work, window):
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    result = _result_of(future, job)
+                    _record(plan, job, result)
+                    if time.monotonic() - saved > SAVE_EVERY_SECONDS:
+                        plan.manifest.save()
+                        saved = time.monotonic()
+                    yield result
+                _hand_out(running, waiting, submit, work, window)
     finally:
+        # Stopped early (Ctrl-C): the books that were being built have been finished; keep them.
+        for future, job in running.items():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                _record(plan, job, future.result())
         plan.manifest.save()
+
+
+def _hand_out(running: dict[Future, Job], waiting: Iterator[Job], submit: Submit, work: Work, window: int) -> bool:
+    """Submit waiting jobs until `window` are running; whether any is running."""
+    while len(running) < window:
+        job = next(waiting, None)
+        if job is None:
+            break
+        running[submit(work, job)] = job
+    return bool(running)
+
+
+def _record(plan: Plan, job: Job, result: JobResult) -> None:
+    if result.status == CONVERTED:
+        plan.manifest.record(job.key, job.digest, job.fingerprint, list(job.outputs), job.stem)
+    else:
+        plan.manifest.forget(job.key)
 
 
 def default_jobs() -> int:
@@ -100,10 +124,10 @@ def _death(exitcode: int | None) -> str:
 
 
 @contextmanager
-def _executor(batch: BatchOptions, job_count: int, formats: set[str]) -> Iterator[Submit]:
+def _executor(batch: BatchOptions, job_count: int, formats: set[str]) -> Iterator[tuple[Submit, int]]:
     if batch.executor == "dask":
-        with _dask_executor(batch) as submit:
-            yield submit
+        with _dask_executor(batch) as handed:
+            yield handed
         return
     if batch.executor != "local":
         raise BooksmithError(f"unknown executor '{batch.executor}'; choose local or dask")
@@ -117,18 +141,23 @@ def _executor(batch: BatchOptions, job_count: int, formats: set[str]) -> Iterato
         max_workers=workers, max_tasks=BOOKS_PER_WORKER, initializer=_start_worker, context=_context(formats)
     )
     try:
-        yield lambda work, job: pool.schedule(work, (job,))
+        yield (lambda work, job: pool.schedule(work, (job,))), 2 * workers
     except BaseException:
-        pool.stop()
+        # Stopped (Ctrl-C): let the few books in flight finish, so that they reach the
+        # manifest and no worker dies halfway; a second Ctrl-C stops at once.
+        try:
+            pool.close()
+            pool.join()
+        except BaseException:
+            pool.stop()
+            pool.join()
         raise
-    else:
-        pool.close()
-    finally:
-        pool.join()
+    pool.close()
+    pool.join()
 
 
 @contextmanager
-def _dask_executor(batch: BatchOptions) -> Iterator[Submit]:
+def _dask_executor(batch: BatchOptions) -> Iterator[tuple[Submit, int]]:
     try:
         from distributed import Client
     except ImportError:
@@ -142,7 +171,8 @@ def _dask_executor(batch: BatchOptions) -> Iterator[Submit]:
         raise BooksmithError(f"cannot reach the Dask scheduler at {address} ({error}); is it running?") from None
     try:
         executor = client.get_executor(pure=False)
-        yield executor.submit
+        # Enough books queued that no worker thread waits on the network for its next one.
+        yield executor.submit, max(4, 4 * sum(client.nthreads().values()))
     finally:
         client.close()
 

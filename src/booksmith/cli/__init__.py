@@ -10,6 +10,7 @@ from booksmith import __version__
 from booksmith.cli import batch as batch_command
 from booksmith.cli import build as build_command
 from booksmith.cli import inspect as inspect_command
+from booksmith.cli import watch as watch_command
 
 app = typer.Typer(
     name="booksmith",
@@ -44,6 +45,7 @@ def root(
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
 app.command("batch")(batch_command.batch)
+app.command("watch")(watch_command.watch)
 
 
 def main(argv: list[str] | None = None) -> int:

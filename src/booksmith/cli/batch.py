@@ -9,7 +9,6 @@ from contextlib import closing
 from typing import Annotated, Any
 
 import typer
-from click.core import ParameterSource
 
 from booksmith.cli import common as c
 from booksmith.cli.options import build_options
@@ -85,7 +84,7 @@ def batch(
     plan = c.guarded(lambda: plan_batch(directory, build, settings), debug=debug)
     for warning in plan.warnings:
         c.warn(warning)
-    report = Progress(plan.total, quiet=quiet or (as_json and not sys.stderr.isatty()), verbose=verbose)
+    report = Progress(plan.total, quiet=quiet, verbose=verbose)
     results = list(plan.settled)
     with report, closing(run_plan(plan, settings)) as running:
         for result in plan.settled:
@@ -106,8 +105,9 @@ def batch_options(ctx: typer.Context, values: dict[str, Any]):
 
     build = build_options(**{name: values[name] for name in BUILD_FLAGS}, timestamp=c.source_date_epoch())
     # Build options a booksmith.toml may also set: the command line wins only where the user typed them.
-    typed = {ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT}
-    command_line = frozenset(key for key in BUILD_KEYS if ctx.get_parameter_source(key) in typed)
+    # Compared by name: typer may bring its own copy of click's ParameterSource.
+    typed = {"COMMANDLINE", "ENVIRONMENT"}
+    command_line = frozenset(key for key in BUILD_KEYS if getattr(ctx.get_parameter_source(key), "name", "") in typed)
     settings = BatchOptions(
         pattern=values["glob"],
         recursive=values["recursive"],
