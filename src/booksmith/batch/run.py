@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -181,10 +182,13 @@ def _context(formats: set[str]):
     """A fork server when the platform has one: workers fork from a clean, preloaded process
     (not from this one, whose progress thread might hold a lock). WeasyPrint is preloaded
     only when a PDF is asked for; it takes a second to import and much memory."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context()
+    main_file = getattr(sys.modules["__main__"], "__file__", None)
+    if "forkserver" not in multiprocessing.get_all_start_methods() or (main_file and not os.path.isfile(main_file)):
+        return multiprocessing.get_context()  # e.g. a script read from stdin, which a fork server cannot import
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD + (["booksmith.writers.pdf", "weasyprint"] if "pdf" in formats else []))
+    # "__main__" too: imported once by the server rather than once by every worker.
+    main = ["__main__"] if main_file else []
+    context.set_forkserver_preload(main + PRELOAD + (["booksmith.writers.pdf"] if "pdf" in formats else []))
     return context
 
 
