@@ -100,6 +100,8 @@ def folder_tables(source: Path) -> list[tuple[Path, dict[str, Any]]]:
         if candidate.is_file():
             table = read_toml(candidate)
             defaults = table.get("defaults", table)
+            if not isinstance(defaults, dict):
+                raise ConfigError(located(candidate, "'defaults' must be a table: [defaults] then key = value lines"))
             metadata_from(defaults, candidate)  # validates the keys
             tables.append((candidate, defaults))
     return tables

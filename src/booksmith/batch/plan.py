@@ -102,6 +102,9 @@ def plan_batch(
         except BooksmithError as error:
             plan.settled.append(JobResult(key, FAILED, reason_of(error, source)))
             continue
+        except Exception as error:  # a bug: report it on this file, keep the batch going
+            plan.settled.append(JobResult(key, FAILED, f"internal error ({type(error).__name__}: {error})"))
+            continue
         outputs = tuple((output_dir / f"{stem}{suffix(f)}").relative_to(out_root).as_posix() for f in options.formats)
         fingerprint = _fingerprint(options, batch.strict, config_digest)
         if not batch.force and manifest.up_to_date(key, digest, fingerprint, list(outputs)):

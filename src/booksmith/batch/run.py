@@ -188,7 +188,8 @@ def _context(formats: set[str]):
     context = multiprocessing.get_context("forkserver")
     # "__main__" too: imported once by the server rather than once by every worker.
     main = ["__main__"] if main_file else []
-    context.set_forkserver_preload(main + PRELOAD + (["booksmith.writers.pdf"] if "pdf" in formats else []))
+    pdf = ["booksmith.writers.pdf", "weasyprint"] if "pdf" in formats else []
+    context.set_forkserver_preload(main + PRELOAD + pdf)
     return context
 
 

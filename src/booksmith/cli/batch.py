@@ -168,6 +168,7 @@ def print_summary(facts: dict[str, Any]) -> None:
     """The counts, then each failed file with its reason."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     table = Table("Converted", "Skipped", "Failed", "Seconds", title=f"booksmith batch {facts['folder']}")
@@ -177,5 +178,5 @@ def print_summary(facts: dict[str, Any]) -> None:
     if failures:
         failed = Table("Failed file", "Reason", show_lines=False)
         for entry in failures:
-            failed.add_row(entry["path"], entry["reason"])
+            failed.add_row(Text(entry["path"]), Text(entry["reason"]))  # Text: no markup in reasons
         console.print(failed)
