@@ -128,10 +128,10 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run_batch(source: Path, output: Path, jobs: int, formats: str) -> dict:
+def run_batch(source: Path, output: Path, jobs: int, formats: str, *extra: str) -> dict:
     """Run the command once, sampling memory; returns seconds, peak memory and the JSON summary."""
     command = [sys.executable, "-m", "booksmith", "batch", str(source), "-o", str(output), "-f", formats]
-    command += ["--jobs", str(jobs), "--json", "-q"]
+    command += ["--jobs", str(jobs), "--json", "-q", *extra]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = [0, 0]
@@ -159,11 +159,25 @@ def run_batch(source: Path, output: Path, jobs: int, formats: str) -> dict:
     }
 
 
+def run_on_dask(root: Path, args: argparse.Namespace) -> dict:
+    """The same folder on a local Dask cluster of worker processes (their memory is not sampled)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=args.dask, threads_per_worker=1, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        result = run_batch(
+            root / "small", root / "out-dask", 1, args.formats, "--executor", "dask", "--scheduler", address
+        )
+    assert result["facts"]["converted"] == args.files, result["facts"]
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--large", type=int, default=2000, help="folder size for the memory comparison (0: skip)")
     parser.add_argument("--formats", default="epub")
+    parser.add_argument("--dask", type=int, default=0, help="also run on a local Dask cluster of N one-thread workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
@@ -176,6 +190,8 @@ def main() -> None:
         rerun = run_batch(root / "small", root / "out-2", 2, args.formats)
         assert rerun["facts"]["skipped"] == args.files
         rows.append((f"{args.files} files, re-run, nothing changed", rerun))
+        if args.dask:
+            rows.append((f"{args.files} files, Dask, {args.dask} workers", run_on_dask(root, args)))
         if args.large:
             generate(root / "large", args.large, seed=11)
             large = run_batch(root / "large", root / "out-large", 2, args.formats)

@@ -156,13 +156,13 @@ def test_folder_settings_nearest_wins_and_the_command_line_wins_over_both(tmp_pa
     assert "Root Author" in _opf(tmp_path / "top.epub")
     assert "Near Author" in _opf(tmp_path / "sub" / "deep.epub")
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())
-    assert manifest["entries"]["sub/deep.txt"]["options"]["build"]["render"]["theme"] == "modern"
+    assert manifest["options"][manifest["entries"]["sub/deep.txt"]["options"]]["build"]["render"]["theme"] == "modern"
 
     result = run_cli("batch", tmp_path, "-r", "--json", "-f", "epub", "--theme", "classic", "--author", "Typed")
     assert {s for s, _ in statuses(result.stdout).values()} == {"converted"}
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert manifest["entries"]["top.txt"]["outputs"] == ["top.epub"]
-    assert manifest["entries"]["top.txt"]["options"]["build"]["render"]["theme"] == "classic"
+    assert manifest["options"][manifest["entries"]["top.txt"]["options"]]["build"]["render"]["theme"] == "classic"
     assert "Typed" in _opf(tmp_path / "sub" / "deep.epub")
 
 

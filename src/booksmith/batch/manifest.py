@@ -21,25 +21,27 @@ class Manifest:
 
     path: Path
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Each set of options used, by its id: written once, not once per input (a batch has few).
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Why the file on disk was not used (damaged, other layout); None when it was read or absent.
     ignored_because: str | None = None
 
-    def up_to_date(self, key: str, digest: str, options: dict[str, Any], outputs: list[str]) -> bool:
+    def up_to_date(self, key: str, digest: str, options_id: str, outputs: list[str]) -> bool:
         """Whether the recorded build of `key` matches this input, options, version and outputs."""
         entry = self.entries.get(key)
         return (
             entry is not None
             and entry.get("hash") == digest
-            and entry.get("options") == options
+            and entry.get("options") == options_id
             and entry.get("booksmith") == __version__
             and entry.get("outputs") == outputs
             and all((self.path.parent / output).is_file() for output in outputs)
         )
 
-    def record(self, key: str, digest: str, options: dict[str, Any], outputs: list[str], stem: str) -> None:
+    def record(self, key: str, digest: str, options_id: str, outputs: list[str], stem: str) -> None:
         self.entries[key] = {
             "hash": digest,
-            "options": options,
+            "options": options_id,
             "booksmith": __version__,
             "stem": stem,
             "outputs": outputs,
@@ -50,7 +52,10 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically: a reader never sees half of it."""
-        text = json.dumps({"layout": LAYOUT, "entries": self.entries}, ensure_ascii=False, indent=1, sort_keys=True)
+        used = {entry.get("options") for entry in self.entries.values()}
+        options = {key: value for key, value in self.options.items() if key in used}
+        data = {"layout": LAYOUT, "entries": self.entries, "options": options}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
         with atomic_output(self.path) as temporary:
             temporary.write_text(text + "\n", encoding="utf-8")
 
@@ -64,7 +69,8 @@ def load_manifest(root: Path) -> Manifest:
         return Manifest(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return Manifest(path, ignored_because=f"is damaged ({error}); rebuilding everything and rewriting it")
-    entries = data.get("entries") if isinstance(data, dict) and data.get("layout") == LAYOUT else None
+    known = isinstance(data, dict) and data.get("layout") == LAYOUT
+    entries, options = (data.get("entries"), data.get("options")) if known else (None, None)
     if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
         return Manifest(path, ignored_because="has an unknown layout; rebuilding everything and rewriting it")
-    return Manifest(path, entries)
+    return Manifest(path, entries, options if isinstance(options, dict) else {})

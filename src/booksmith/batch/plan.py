@@ -37,8 +37,8 @@ class Job:
     strict: bool
     # sha256 of the input's bytes.
     digest: str
-    # The effective options (with the config files that shaped them), as recorded in the manifest.
-    fingerprint: dict[str, Any]
+    # Id of the effective options (with the config files that shaped them) in the manifest.
+    options_id: str
     # The books' paths relative to the manifest's folder.
     outputs: tuple[str, ...]
 
@@ -106,11 +106,11 @@ def plan_batch(
             plan.settled.append(JobResult(key, FAILED, f"internal error ({type(error).__name__}: {error})"))
             continue
         outputs = tuple((output_dir / f"{stem}{suffix(f)}").relative_to(out_root).as_posix() for f in options.formats)
-        fingerprint = _fingerprint(options, batch.strict, config_digest)
-        if not batch.force and manifest.up_to_date(key, digest, fingerprint, list(outputs)):
+        options_id = _register_options(manifest, options, batch.strict, config_digest)
+        if not batch.force and manifest.up_to_date(key, digest, options_id, list(outputs)):
             plan.settled.append(JobResult(key, SKIPPED, outputs=outputs))
             continue
-        plan.jobs.append(Job(source, key, output_dir, stem, options, batch.strict, digest, fingerprint, outputs))
+        plan.jobs.append(Job(source, key, output_dir, stem, options, batch.strict, digest, options_id, outputs))
     remove_leftovers(out_root, [j.outputs for j in plan.jobs])
     return plan
 
@@ -242,6 +242,10 @@ def _digest_of(paths: list[Path]) -> str:
     return digest.hexdigest()[:16] if paths else ""
 
 
-def _fingerprint(options: BuildOptions, strict: bool, config_digest: str) -> dict[str, Any]:
-    # Through JSON so that it compares equal to what the manifest file gives back.
-    return json.loads(json.dumps({"build": asdict(options), "strict": strict, "config": config_digest}))
+def _register_options(manifest: Manifest, options: BuildOptions, strict: bool, config_digest: str) -> str:
+    """The id of a set of effective options (a hash of them), stored in the manifest once."""
+    text = json.dumps({"build": asdict(options), "strict": strict, "config": config_digest}, sort_keys=True)
+    options_id = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if options_id not in manifest.options:
+        manifest.options[options_id] = json.loads(text)
+    return options_id

@@ -92,7 +92,7 @@ def _hand_out(running: dict[Future, Job], waiting: Iterator[Job], submit: Submit
 
 def _record(plan: Plan, job: Job, result: JobResult) -> None:
     if result.status == CONVERTED:
-        plan.manifest.record(job.key, job.digest, job.fingerprint, list(job.outputs), job.stem)
+        plan.manifest.record(job.key, job.digest, job.options_id, list(job.outputs), job.stem)
     else:
         plan.manifest.forget(job.key)
 
