@@ -295,3 +295,31 @@ def test_dask_executor_needs_a_scheduler(tmp_path, run_cli):
 def _opf(book: Path) -> str:
     with zipfile.ZipFile(book) as archive:
         return archive.read(next(n for n in archive.namelist() if n.endswith(".opf"))).decode("utf-8")
+
+
+def test_strict_fails_books_with_warnings_and_verbose_shows_them(tmp_path, run_cli):
+    gap = "Gaps\n\nChapter 1\n\nThe road was long and dusty.\n\nChapter 3\n\nThe hill was steep and the cart slow.\n"
+    write(tmp_path, "gap.txt", gap)
+    write(tmp_path, "fine.txt", story("Fine"))
+    loose = run_cli("batch", tmp_path, "-f", "epub", "-v")
+    assert loose.exit_code == 0 and "gap.txt: chapter numbering jumps" in loose.stderr
+    strict = run_cli("batch", tmp_path, "-f", "epub", "--strict", "--json")
+    assert strict.exit_code == 1
+    found = statuses(strict.stdout)
+    assert found["fine.txt"][0] == "converted" and found["gap.txt"][0] == "failed"  # --strict is an option
+    assert "--strict" in found["gap.txt"][1]
+
+
+def test_an_empty_folder_warns_and_succeeds(tmp_path, run_cli):
+    write(tmp_path, "sub/deep.txt", story("Deep"))
+    result = run_cli("batch", tmp_path)
+    assert result.exit_code == 0 and "add --recursive" in result.stderr
+
+
+def test_planning_some_inputs_still_gives_names_unique_among_all(tmp_path):
+    write(tmp_path, "Tale.txt", story("Tale"))
+    batch = BatchOptions(jobs=1)
+    list(run_plan(plan_batch(tmp_path, EPUB_ONLY, batch), batch))
+    newcomer = write(tmp_path, "tale.txt", story("Other tale"))
+    plan = plan_batch(tmp_path, EPUB_ONLY, batch, only={newcomer})
+    assert [(job.key, job.stem) for job in plan.jobs] == [("tale.txt", "tale-2")]

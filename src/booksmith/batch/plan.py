@@ -88,11 +88,11 @@ def plan_batch(
     keys = {source: source.relative_to(root).as_posix() for source in sources}
     for key in [k for k in manifest.entries if not (root / k).is_file()]:
         manifest.forget(key)  # its input is gone
-    if only is not None:
-        wanted = {p.resolve() for p in only}
-        sources = [s for s in sources if s in wanted]
     output_dirs = {s: (out_root / keys[s]).parent for s in sources}
     stems = assign_stems([(keys[s], s, output_dirs[s]) for s in sources], manifest)
+    if only is not None:  # names are settled among all inputs first, so none collides with the rest
+        wanted = {p.resolve() for p in only}
+        sources = [s for s in sources if s in wanted]
     folders = _FolderSettings()
     for source in sources:
         key, stem, output_dir = keys[source], stems[keys[source]], output_dirs[source]

@@ -84,6 +84,8 @@ def batch(
     plan = c.guarded(lambda: plan_batch(directory, build, settings), debug=debug)
     for warning in plan.warnings:
         c.warn(warning)
+    if not plan.total:
+        c.warn(f"{directory}: no files match '{glob}'" + ("" if recursive else "; add --recursive for subfolders"))
     report = Progress(plan.total, quiet=quiet, verbose=verbose)
     results = list(plan.settled)
     with report, closing(run_plan(plan, settings)) as running:
