@@ -200,6 +200,23 @@ def crash_while_writing(job):
     return convert_job(job)
 
 
+def terminated_while_writing(job):
+    """A worker told to stop (SIGTERM, as `kill` or a pool shutdown sends) halfway through a book."""
+    with atomic_output(job.output_dir / f"{job.stem}.epub") as temporary:
+        temporary.write_bytes(b"PK\x03\x04 half a book")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+    return convert_job(job)
+
+
+def test_a_terminated_worker_removes_its_temporary_file(tmp_path):
+    write(tmp_path, "one.txt", story("One"))
+    batch = BatchOptions(jobs=1)
+    [result] = run_plan(plan_batch(tmp_path, EPUB_ONLY, batch), batch, work=terminated_while_writing)
+    assert result.status == FAILED and "exit code 143" in result.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "one.txt"]
+
+
 def test_a_killed_worker_fails_only_its_book_and_leaves_no_partial_file(tmp_path):
     for name in ("alpha.txt", "crash.txt", "omega.txt"):
         write(tmp_path, name, story(name))

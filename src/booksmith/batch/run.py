@@ -142,7 +142,7 @@ def _executor(batch: BatchOptions, job_count: int, formats: set[str]) -> Iterato
         max_workers=workers, max_tasks=BOOKS_PER_WORKER, initializer=_start_worker, context=_context(formats)
     )
     try:
-        yield (lambda work, job: pool.schedule(work, (job,))), 2 * workers
+        yield (lambda work, job: pool.schedule(_in_worker, (work, job))), 2 * workers
     except BaseException:
         # Stopped (Ctrl-C): let the few books in flight finish, so that they reach the
         # manifest and no worker dies halfway; a second Ctrl-C stops at once.
@@ -191,6 +191,15 @@ def _context(formats: set[str]):
     pdf = ["booksmith.writers.pdf", "weasyprint"] if "pdf" in formats else []
     context.set_forkserver_preload(main + PRELOAD + pdf)
     return context
+
+
+def _in_worker(work: Work, job: Job) -> JobResult:
+    try:
+        return work(job)
+    except SystemExit as stop:
+        # Told to stop (see _start_worker): the temporary files are gone now; exit
+        # for real, as pebble would otherwise report the exit and take the next book.
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def _start_worker() -> None:
