@@ -1,6 +1,6 @@
 """Measure `booksmith batch` on generated folders: files/s for --jobs 1 and 2, re-run time, memory.
 
-Usage: python benchmarks/batch_throughput.py [--files 500] [--large 2000] [--formats epub]
+Usage: python benchmarks/batch_throughput.py [--files 500] [--large 2000] [--formats epub] [--repeat 1] [--dask 0]
 
 Targets (issue 7): EPUB only, >= 30 files/s with --jobs 2 on 2 cores; --jobs 2 >= 1.7x --jobs 1;
 a re-run with nothing changed < 2 s; memory summed over all processes flat from 500 to 2,000 files.
@@ -177,17 +177,22 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--large", type=int, default=2000, help="folder size for the memory comparison (0: skip)")
     parser.add_argument("--formats", default="epub")
+    parser.add_argument("--repeat", type=int, default=1, help="run --jobs 1 and 2 this many times; keep the fastest")
     parser.add_argument("--dask", type=int, default=0, help="also run on a local Dask cluster of N one-thread workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         generate(root / "small", args.files)
-        rows = []
-        for jobs in (1, 2):
-            result = run_batch(root / "small", root / f"out-{jobs}", jobs, args.formats)
-            assert result["facts"]["converted"] == args.files, result["facts"]
-            rows.append((f"{args.files} files, --jobs {jobs}", result))
-        rerun = run_batch(root / "small", root / "out-2", 2, args.formats)
+        best: dict[int, dict] = {}
+        # Interleaved and best-of-N: on a shared machine, other work slows some runs down.
+        for attempt in range(args.repeat):
+            for jobs in (1, 2):
+                result = run_batch(root / "small", root / f"out-{jobs}-{attempt}", jobs, args.formats)
+                assert result["facts"]["converted"] == args.files, result["facts"]
+                if jobs not in best or result["seconds"] < best[jobs]["seconds"]:
+                    best[jobs] = result
+        rows = [(f"{args.files} files, --jobs {jobs}", best[jobs]) for jobs in (1, 2)]
+        rerun = run_batch(root / "small", root / "out-2-0", 2, args.formats)
         assert rerun["facts"]["skipped"] == args.files
         rows.append((f"{args.files} files, re-run, nothing changed", rerun))
         if args.dask:
