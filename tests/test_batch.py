@@ -340,3 +340,13 @@ def test_planning_some_inputs_still_gives_names_unique_among_all(tmp_path):
     newcomer = write(tmp_path, "tale.txt", story("Other tale"))
     plan = plan_batch(tmp_path, EPUB_ONLY, batch, only={newcomer})
     assert [(job.key, job.stem) for job in plan.jobs] == [("tale.txt", "tale-2")]
+
+
+def test_an_output_folder_inside_the_input_is_not_read_as_input(tmp_path, run_cli):
+    write(tmp_path, "one.txt", story("One"))
+    write(tmp_path, "notes/two.text", story("Two"))
+    args = ("batch", tmp_path, "-r", "--glob", "*", "-o", tmp_path / "books", "-f", "epub", "--json")
+    first = statuses(run_cli(*args).stdout)
+    assert first == {"one.txt": ("converted", None), "notes/two.text": ("converted", None)}
+    assert (tmp_path / "books" / "notes" / "two.epub").is_file()
+    assert statuses(run_cli(*args).stdout) == {"one.txt": ("skipped", None), "notes/two.text": ("skipped", None)}
