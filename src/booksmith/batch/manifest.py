@@ -25,6 +25,11 @@ class Manifest:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Why the file on disk was not used (damaged, other layout); None when it was read or absent.
     ignored_because: str | None = None
+    # Whether this differs from the file on disk (a run that changed nothing leaves the file alone).
+    changed: bool = False
+
+    def __post_init__(self) -> None:
+        self.changed = self.changed or self.ignored_because is not None
 
     def up_to_date(self, key: str, digest: str, options_id: str, outputs: list[str]) -> bool:
         """Whether the recorded build of `key` matches this input, options, version and outputs."""
@@ -39,6 +44,7 @@ class Manifest:
         )
 
     def record(self, key: str, digest: str, options_id: str, outputs: list[str], stem: str) -> None:
+        self.changed = True
         self.entries[key] = {
             "hash": digest,
             "options": options_id,
@@ -48,7 +54,8 @@ class Manifest:
         }
 
     def forget(self, key: str) -> None:
-        self.entries.pop(key, None)
+        if self.entries.pop(key, None) is not None:
+            self.changed = True
 
     def save(self) -> None:
         """Write the manifest atomically: a reader never sees half of it."""
@@ -58,6 +65,7 @@ class Manifest:
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
         with atomic_output(self.path) as temporary:
             temporary.write_text(text + "\n", encoding="utf-8")
+        self.changed = False
 
 
 def load_manifest(root: Path) -> Manifest:

@@ -77,7 +77,8 @@ def run_plan(plan: Plan, batch: BatchOptions, *, work: Work = convert_job) -> It
         for future, job in running.items():
             if future.done() and not future.cancelled() and future.exception() is None:
                 _record(plan, job, future.result())
-        plan.manifest.save()
+        if plan.manifest.changed:
+            plan.manifest.save()
 
 
 def _hand_out(running: dict[Future, Job], waiting: Iterator[Job], submit: Submit, work: Work, window: int) -> bool:
@@ -109,7 +110,8 @@ def _result_of(future: Future, job: Job) -> JobResult:
         from pebble import ProcessExpired
 
         if isinstance(error, ProcessExpired):
-            reason = f"the worker converting it died ({_death(error.exitcode)}); the file may be too large"
+            died = _death(error.exitcode)
+            reason = f"the worker converting it died ({died}); run 'booksmith build' on it alone to see why"
         else:
             reason = f"the worker failed ({type(error).__name__}: {error})"
         return JobResult(job.key, FAILED, reason)
