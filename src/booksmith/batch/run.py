@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -78,7 +79,23 @@ def run_plan(plan: Plan, batch: BatchOptions, *, work: Work = convert_job) -> It
             if future.done() and not future.cancelled() and future.exception() is None:
                 _record(plan, job, future.result())
         if plan.manifest.changed:
-            plan.manifest.save()
+            _save_uninterrupted(plan)
+
+
+def _save_uninterrupted(plan: Plan) -> None:
+    """Save the manifest with Ctrl-C held back until it is written: a Ctrl-C that lands
+    here must not lose the record of the books this run finished."""
+    if threading.current_thread() is not threading.main_thread():
+        plan.manifest.save()  # only the main thread receives Ctrl-C
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        plan.manifest.save()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _hand_out(running: dict[Future, Job], waiting: Iterator[Job], submit: Submit, work: Work, window: int) -> bool:
