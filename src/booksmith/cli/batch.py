@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from contextlib import closing
+from itertools import chain
 from typing import Annotated, Any
 
 import typer
@@ -86,12 +87,12 @@ def batch(
         c.warn(warning)
     if not plan.total:
         c.warn(f"{directory}: no files match '{glob}'" + ("" if recursive else "; add --recursive for subfolders"))
-    report = Progress(plan.total, quiet=quiet, verbose=verbose)
-    results = list(plan.settled)
-    with report, closing(run_plan(plan, settings)) as running:
-        for result in plan.settled:
-            report.done(result)
-        results += c.guarded(lambda: [report.done(r) for r in running], debug=debug)
+
+    def run() -> list:
+        with Progress(plan.total, quiet=quiet, verbose=verbose) as report, closing(run_plan(plan, settings)) as running:
+            return [report.done(result) for result in chain(plan.settled, running)]
+
+    results = c.guarded(run, debug=debug)
     facts = summary(plan, results, time.monotonic() - started)
     if as_json:
         typer.echo(json.dumps(facts, ensure_ascii=False))
