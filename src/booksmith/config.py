@@ -10,6 +10,8 @@ from booksmith.errors import ConfigError, located
 from booksmith.model import Metadata
 
 FOLDER_CONFIG = "booksmith.toml"
+# The folder settings that are build options rather than metadata.
+BUILD_KEYS = ("theme", "page_size", "formats", "scene_break")
 METADATA_KEYS = {
     "title",
     "subtitle",
@@ -40,7 +42,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def metadata_from(table: dict[str, Any], path: Path) -> Metadata:
     """The metadata fields of a TOML table ("author" may be a string or a list)."""
-    unknown = set(table) - METADATA_KEYS - {"defaults", "theme", "page_size", "formats", "scene_break"}
+    unknown = set(table) - METADATA_KEYS - {"defaults", *BUILD_KEYS}
     if unknown:
         raise ConfigError(
             located(path, f"unknown key '{sorted(unknown)[0]}'; known keys: {', '.join(sorted(METADATA_KEYS))}")
@@ -89,15 +91,58 @@ def sidecar_metadata(source: Path) -> Metadata:
     return metadata_from(read_toml(sidecar), sidecar)
 
 
-def folder_defaults(source: Path) -> dict[str, Any]:
-    """Merged booksmith.toml tables from the source's folder upwards; the nearest folder wins."""
-    merged: dict[str, Any] = {}
+def folder_tables(source: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The defaults table of each booksmith.toml from the source's folder upwards, nearest first."""
+    tables = []
     start = source.resolve().parent
     for folder in (start, *start.parents):
         candidate = folder / FOLDER_CONFIG
         if candidate.is_file():
             table = read_toml(candidate)
             defaults = table.get("defaults", table)
+            if not isinstance(defaults, dict):
+                raise ConfigError(located(candidate, "'defaults' must be a table: [defaults] then key = value lines"))
             metadata_from(defaults, candidate)  # validates the keys
-            merged = {**defaults, **merged}
+            tables.append((candidate, defaults))
+    return tables
+
+
+def folder_defaults(source: Path) -> dict[str, Any]:
+    """Merged booksmith.toml tables from the source's folder upwards; the nearest folder wins."""
+    merged: dict[str, Any] = {}
+    for _, defaults in folder_tables(source):
+        merged = {**defaults, **merged}
     return merged
+
+
+def folder_build_defaults(source: Path) -> dict[str, tuple[Any, Path]]:
+    """The build settings (theme, page_size, formats, scene_break) folders give a source, with
+    the file each came from; the nearest folder wins. Values are checked here, so a bad one
+    is a ConfigError naming its file."""
+    found: dict[str, tuple[Any, Path]] = {}
+    for path, defaults in folder_tables(source):
+        for key in BUILD_KEYS:
+            if key in defaults and key not in found:
+                found[key] = (_build_value(key, defaults[key], path), path)
+    return found
+
+
+def _build_value(key: str, value: Any, path: Path) -> Any:
+    from booksmith.options import FORMATS, PAGE_SIZES
+
+    if key == "formats":
+        names = value.split(",") if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(located(path, '\'formats\' must be a list like ["epub", "pdf"]'))
+        formats = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise ConfigError(
+                located(path, f"'formats' has '{unknown[0] if unknown else ''}'; choose from {', '.join(FORMATS)}")
+            )
+        return formats
+    if not isinstance(value, str):
+        raise ConfigError(located(path, f"'{key}' must be a string, not {value!r}"))
+    if key == "page_size" and value not in PAGE_SIZES:
+        raise ConfigError(located(path, f"'page_size' is '{value}'; choose from {', '.join(PAGE_SIZES)}"))
+    return value

@@ -77,3 +77,27 @@ class BuildOptions:
     formats: tuple[str, ...] = ("epub", "pdf")
     # Compare the words of the source with the words of the book before writing it.
     verify: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchOptions:
+    """How a folder is converted: which files, where the books go, and how many at once."""
+
+    # File-name pattern of the inputs (case-insensitive), e.g. "*.txt".
+    pattern: str = "*.txt"
+    # Also convert the files in subfolders (the output mirrors the tree).
+    recursive: bool = False
+    # Root folder of the books; None writes each book beside its input.
+    output: str | None = None
+    # Worker processes; None uses every core.
+    jobs: int | None = None
+    # Rebuild every book, even those the manifest says are up to date.
+    force: bool = False
+    # A book whose text raised warnings counts as failed.
+    strict: bool = False
+    # "local" (a process pool on this machine) or "dask" (a dask.distributed cluster).
+    executor: str = "local"
+    # The Dask scheduler's address (tcp://HOST:8786) when executor is "dask".
+    scheduler: str | None = None
+    # Build settings the user gave on the command line; these win over booksmith.toml files.
+    command_line: frozenset[str] = frozenset()

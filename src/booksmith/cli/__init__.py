@@ -8,11 +8,13 @@ import typer
 from typer.core import TyperOption
 
 from booksmith import __version__
+from booksmith.cli import batch as batch_command
 from booksmith.cli import build as build_command
 from booksmith.cli import devices as devices_command
 from booksmith.cli import inspect as inspect_command
 from booksmith.cli import send as send_command
 from booksmith.cli import serve as serve_command
+from booksmith.cli import watch as watch_command
 
 app = typer.Typer(
     name="booksmith",
@@ -44,7 +46,10 @@ def root(
     """
 
 
+# In the order a user meets them: make books, check them, put them on a reader.
 app.command("build")(build_command.build)
+app.command("batch")(batch_command.batch)
+app.command("watch")(watch_command.watch)
 app.command("inspect")(inspect_command.inspect)
 app.command("send")(send_command.send)
 app.command("devices")(devices_command.devices)
