@@ -1,0 +1,367 @@
+"""Find headings among the items: chapters, parts, named sections, typed contents, plays, the title page."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+from booksmith.model import Metadata
+from booksmith.resources import data_toml
+from booksmith.structure.lines import Item
+from booksmith.structure.paragraphs import SENTENCE_END
+
+BY_LINE = re.compile(r"^(?:by|par|von|por|di|door|автор:?)\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
+ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+# A heading line is short; anything longer is prose that happens to start with "Chapter".
+MAX_HEADING = 100
+# A speaker's name on its own line in a play ("HAMLET." / "LADY MACBETH:"), or leading a speech.
+SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я’'&. -]{1,30}?)(?:\.|:)(?:\s+(?P<speech>\S.*))?$")
+STAGE_DIRECTION = re.compile(
+    r"^(?:\[.*\]|\(.*\)|_[^_]+_\.?|(?:Enter|Exit|Exeunt|Re-enter|Manet|Flourish|Alarum)\b.*)$", re.DOTALL
+)
+
+
+@cache
+def patterns() -> dict[str, re.Pattern[str]]:
+    """The heading shapes, built from the word lists in data/headings.toml."""
+    words = data_toml("headings.toml")
+
+    def alternation(items: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+
+    numbers = alternation(words["number_words"])
+    number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers}))"
+    # A title after the number: after a separator, or after a space when it starts
+    # with a capital ("Chapter 12 The Storm", not "Chapter one was done by then").
+    tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?)|\s+(?P<spaced>[^\s\w]*[^\W\d_a-zа-яà-ÿ].*?))?\s*[.:]?"
+    named_tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?))?\s*[.:]?"
+    part_words = alternation(words["part_words"])
+    ordinals = alternation(words["ordinal_prefixes"])
+    return {
+        "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{number}\.?{tail}$", re.I),
+        "ordinal_part": re.compile(
+            rf"(?:{ordinals})\s+(?P<word>{alternation(words['part_words'] + words['back_words'])})\.?$", re.I
+        ),
+        "chapter": re.compile(rf"(?P<word>{alternation(words['chapter_words'])})\s+{number}\.?{tail}$", re.I),
+        "chinese": re.compile(r"第[0-9〇一二三四五六七八九十百千零两]+[章回节節卷部幕](?:\s*(?P<title>.*?))?$"),
+        "front": re.compile(rf"(?P<word>{alternation(words['front_words'])}){named_tail}$", re.I),
+        "named": re.compile(rf"(?P<word>{alternation(words['chapter_names'])}){named_tail}$", re.I),
+        "back": re.compile(rf"(?P<word>{alternation(words['back_words'])}){named_tail}$", re.I),
+        "contents": re.compile(rf"(?:{alternation(words['contents_words'])})\.?:?$", re.I),
+        "markdown": re.compile(r"(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*$"),
+        "numbered": re.compile(r"(?:\d{1,3}|[IVXLC]{1,7})\.?$"),
+    }
+
+
+def heading_level(text: str) -> tuple[str | None, str | None, str]:
+    """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
+    if len(text) > MAX_HEADING:
+        return None, None, ""
+    found = patterns()
+    for level, key in (
+        ("part", "part"),
+        ("part", "ordinal_part"),
+        ("chapter", "chapter"),
+        ("chapter", "chinese"),
+        ("front", "front"),
+        ("chapter", "named"),
+        ("back", "back"),
+    ):
+        match = found[key].match(text)
+        if match:
+            groups = match.groupdict()
+            title = groups.get("title") or groups.get("spaced")
+            if title and (len(title) > 80 or title.endswith((",", ";"))):
+                return None, None, ""
+            return level, title, (groups.get("word") or key).lower()
+    match = found["markdown"].match(text)
+    if match:
+        return "chapter", match["title"], "#" * len(match["hashes"])
+    return None, None, ""
+
+
+def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
+    """Turn heading paragraphs into heading items, with their titles, levels and subtitles."""
+    custom = re.compile(chapter_pattern) if chapter_pattern else None
+    numbered = _consistent_numbers(items)
+    for index, item in enumerate(items):
+        if item.kind != "para" or len(item.lines) > 2 or item.role:
+            continue
+        text = item.text
+        if custom:
+            if custom.fullmatch(text):
+                item.kind, item.level, item.title, item.word = "heading", "chapter", text, "custom"
+            continue
+        level, title, word = heading_level(text)
+        if level is None and index in numbered:
+            level, title, word = "chapter", None, "number"
+        if level:
+            item.kind, item.level, item.title, item.word = "heading", level, text, word
+            item.extra["own_title"] = title
+    _markdown_levels(items)
+    demote_contents(items)
+    _attach_subtitles(items)
+    return items
+
+
+def _consistent_numbers(items: list[Item]) -> set[int]:
+    """Items that are a bare `1.` or `IV` when the text numbers its chapters that way, in order."""
+    found = patterns()["numbered"]
+    candidates = [
+        i for i, item in enumerate(items) if item.kind == "para" and len(item.lines) == 1 and found.match(item.text)
+    ]
+    values = [number_value(items[i].text) for i in candidates]
+    rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
+    return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
+
+
+def _markdown_levels(items: list[Item]) -> None:
+    """`# Part` over `## Chapter` when a text uses both; a lone `#` level is chapters."""
+    words = {item.word for item in items if item.kind == "heading" and item.word.startswith("#")}
+    if len(words) > 1:
+        top = min(words, key=len)
+        for item in items:
+            if item.kind == "heading" and item.word == top:
+                item.level = "part"
+
+
+def heading_key(text: str) -> str:
+    """What a heading and its entry in a typed table of contents have in common."""
+    level, title, _word = heading_level(text)
+    words = re.sub(r"[^\w\s]", " ", text.lower()).split()
+    if level in ("part", "chapter") and title:
+        return " ".join(words[:2])
+    return " ".join(words)
+
+
+def demote_contents(items: list[Item]) -> None:
+    """A table of contents typed at the start lists the headings: it is front matter, not chapters."""
+    limit = max(20, len(items) // 3)
+    start = next(
+        (i for i, item in enumerate(items[:limit]) if item.kind == "para" and patterns()["contents"].match(item.text)),
+        None,
+    )
+    if start is None:
+        start = _heading_run(items, limit)
+        if start is None:
+            return
+        entries_from = start
+    else:
+        entries_from = start + 1
+    keys: set[str] = set()
+    end = entries_from
+    while end < len(items):
+        item = items[end]
+        if item.kind == "heading" and heading_key(item.text) in keys:
+            break  # the first chapter itself, listed in the contents above
+        if item.kind == "heading" and not keys and end > entries_from:
+            break
+        if item.kind not in ("heading", "para", "verse") or any(len(ln.text.strip()) > 90 for ln in item.lines):
+            break
+        keys.update(heading_key(ln.text.strip()) for ln in item.lines)
+        end += 1
+    if end - entries_from < 2 or end >= len(items):
+        return
+    contents = items[entries_from:end]
+    if entries_from > start:
+        items[start].kind, items[start].level, items[start].title = "heading", "front", items[start].text
+        items[start].extra["own_title"] = None
+        items[start].word = "contents"
+    lines = [ln for item in contents for ln in item.lines]
+    items[entries_from] = Item("verse", lines, extra={"contents": True})
+    for index in range(entries_from + 1, end):
+        items[index] = Item("consumed", items[index].lines)
+
+
+def _heading_run(items: list[Item], limit: int) -> int | None:
+    """The start of three or more headings in a row, near the start, that all recur later."""
+    later: dict[str, int] = {}
+    for index in range(len(items) - 1, -1, -1):
+        if items[index].kind == "heading":
+            later.setdefault(heading_key(items[index].text), index)
+    run = 0
+    for index, item in enumerate(items[:limit]):
+        if item.kind == "heading" and later.get(heading_key(item.text), -1) > index:
+            run += 1
+            if run >= 3:
+                return index - 2
+        else:
+            run = 0
+    return None
+
+
+def _attach_subtitles(items: list[Item]) -> None:
+    """Short lines right after a bare heading are its title ("CHAPTER I" / "A Rabbit-Hole")."""
+    for index, item in enumerate(items[:-1]):
+        if item.kind != "heading" or item.extra.get("own_title") or item.word == "contents":
+            continue
+        following = items[index + 1]
+        if not _title_like(following):
+            continue
+        text = following.text
+        after = items[index + 2] if index + 2 < len(items) else None
+        if text.isupper() and after is not None and _title_like(after) and after.text.isupper():
+            # A title in capitals running onto a second line of its own.
+            text += " " + after.text
+            after.kind = "consumed"
+        elif not text.isupper() and after is not None and _title_like(after) and len(after.text) < 40:
+            continue  # two short lines after a heading: only a title in capitals is one
+        item.subtitle = text
+        following.kind = "consumed"
+
+
+def _title_like(item: Item) -> bool:
+    if item.kind != "para" or len(item.lines) > 2 or item.role:
+        return False
+    text = item.text
+    if len(text) > 80 or text.startswith(("“", '"', "‘", "'")):
+        return False
+    return not SENTENCE_END.search(text) or text.isupper() or (text.endswith(".") and len(text.split()) <= 6)
+
+
+def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
+    """`TITLE` / `by Author` at the very start is the title page, not text."""
+    if len(items) < 2 or items[0].kind != "para" or items[1].kind != "para":
+        return _repeated_title(items, known), Metadata()
+    title = items[0].text
+    if len(title) > MAX_HEADING or len(items[0].lines) > 3 or title.endswith((",", ";")):
+        return items, Metadata()
+    for by_index in (1, 2):
+        if by_index < len(items) and items[by_index].kind == "para":
+            by_line = BY_LINE.match(items[by_index].text)
+            if by_line and (by_index == 1 or len(items[1].text) < 80):
+                subtitle = items[1].text if by_index == 2 else None
+                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&", by_line["author"]) if a.strip())
+                found = Metadata(title=readable_case(title), subtitle=subtitle, authors=authors)
+                return items[by_index + 1 :], found
+    if items[1:2] and items[1].kind == "heading" and title.isupper():
+        return items[1:], Metadata(title=readable_case(title))
+    if len(items) > 2 and items[2].kind == "heading" and title.isupper() and len(items[1].text) < 60:
+        return items[1:], Metadata(title=readable_case(title))
+    return _repeated_title(items, known), Metadata()
+
+
+def _repeated_title(items: list[Item], known: Metadata) -> list[Item]:
+    """The title (and author) a Gutenberg text repeats at its start, already on the title page."""
+    if not known.title:
+        return items
+    names = {_plain(known.title), *(_plain(a) for a in known.authors)}
+    count = 0
+    while count < min(4, len(items)) and items[count].kind == "para":
+        text = _plain(items[count].text)
+        by_line = BY_LINE.match(items[count].text)
+        if text not in names and not (by_line and _plain(by_line["author"]) in names):
+            break
+        count += 1
+    return items[count:] if count and count < len(items) else items
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def readable_case(text: str) -> str:
+    """A line typed in capitals, as a title: "DOWN THE RABBIT-HOLE" -> "Down the Rabbit-Hole"."""
+    if not text.isupper() or len(text) <= 3:
+        return text
+    words = text.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        core = word.strip(".,:;!?()[]\"'“”‘’")
+        if ROMAN_NUMERAL.match(core) and core not in ("I", "MIX", "DID", "CIVIL", "LID", "MILD", "DIM", "VIM"):
+            out.append(word)  # "XIV" stays a numeral
+        elif index and core.lower() in SMALL_WORDS:
+            out.append(word.lower())
+        else:
+            out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
+    return " ".join(out)
+
+
+def heading_label(text: str) -> str:
+    """How a heading is shown: its words as typed, without a closing full stop, capitals tamed."""
+    text = text.strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    if text.endswith(":"):
+        text = text[:-1].rstrip()
+    return readable_case(text)
+
+
+def split_label(item: Item) -> tuple[str, str | None]:
+    """A heading's label and title: "CHAPTER I. Down the Rabbit-Hole" -> ("Chapter I", "Down the Rabbit-Hole")."""
+    own = item.extra.get("own_title")
+    if item.word.startswith("#"):
+        return (own or item.text), item.subtitle
+    if own:
+        label = item.text[: item.text.rfind(own)].rstrip(" .:-–—")
+        return heading_label(label) if label else heading_label(own), heading_label(own)
+    return heading_label(item.text), heading_label(item.subtitle) if item.subtitle else None
+
+
+def mark_play(items: list[Item]) -> list[Item]:
+    """In a play, give speaker names and stage directions their own items and roles."""
+    words = {item.word for item in items if item.kind == "heading"}
+    if not words & PLAY_WORDS:
+        return items
+    marked: list[Item] = []
+    for item in items:
+        if item.kind not in ("para", "verse") or item.role:
+            marked.append(item)
+            continue
+        if item.kind == "para" and STAGE_DIRECTION.match(item.text):
+            item.role = "stage-direction"
+            marked.append(item)
+            continue
+        speaker = SPEAKER.match(item.lines[0].text.strip())
+        if not speaker or not _speaker_name(speaker["name"]):
+            marked.append(item)
+            continue
+        marked.append(Item("para", item.lines[:1], role="speaker", extra={"text": speaker["name"].strip()}))
+        speech = [speaker["speech"]] if speaker["speech"] else []
+        speech += [ln.text.strip() for ln in item.lines[1:]]
+        if speech:
+            rest = Item(item.kind, item.lines[1:] or item.lines[:1])
+            rest.extra["texts"] = speech
+            marked.append(rest)
+    return marked
+
+
+PLAY_WORDS = {"act", "scene", "scène", "szene", "akt", "escena", "scena", "atto", "dramatis personae", "действие"}
+
+
+def _speaker_name(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and len(name.split()) <= 4
+
+
+@cache
+def _number_words() -> dict[str, int]:
+    return {word: value for word, value in data_toml("headings.toml")["number_values"].items()}
+
+
+def number_value(title: str) -> int | None:
+    """The number in a heading: "Chapter 12", "CHAPTER XIV.", "Chapter Twenty-One", "第三章"."""
+    words = re.findall(r"[^\W_]+", title.lower())
+    values = _number_words()
+    total = 0
+    for word in words[1:] if len(words) > 1 else words:
+        if word.isdigit():
+            return int(word)
+        if word in values:
+            total += values[word]
+        elif total:
+            break
+        elif re.fullmatch(r"[ivxlcdm]+", word):
+            return _roman(word)
+    return total or None
+
+
+def _roman(token: str) -> int:
+    total = 0
+    for a, b in itertools.zip_longest(token, token[1:]):
+        value = ROMAN[a]
+        total += -value if b in ROMAN and ROMAN[b] > value else value
+    return total
