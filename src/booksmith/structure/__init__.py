@@ -10,7 +10,7 @@ from booksmith.model import Book, Metadata, block_texts
 from booksmith.options import ReadOptions
 from booksmith.structure.boilerplate import fanfic_header, strip_gutenberg, take_credits
 from booksmith.structure.chapters import build_chapters, numbering_warnings
-from booksmith.structure.headings import mark_headings, mark_play, title_block
+from booksmith.structure.headings import mark_headings, mark_play, mark_poem_titles, title_block
 from booksmith.structure.language import guess_language
 from booksmith.structure.lines import Line
 from booksmith.structure.paragraphs import detect_convention, inline_markup, join_lines, make_items
@@ -19,6 +19,10 @@ __all__ = ["Structured", "guess_language", "inline_markup", "join_lines", "struc
 
 # Markers the book shows as a caption without the brackets (the word check must not look for them).
 ILLUSTRATION_MARKER = re.compile(r"\[Illustration\b:?|(?<=\[Illustration)\]", re.IGNORECASE)
+
+
+# Underscores typed around words for emphasis: the book shows <em> instead.
+TYPED_EMPHASIS = re.compile(r"(?<!\w)_+|_+(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
         lines, found = strip_gutenberg(lines)
         lines, credits = take_credits(lines)
         if credits:
-            found = replace(found, credits=found.credits + credits)
+            found = replace(found, credits=credits)  # the body's own lines, not the header's copy
     lines, header = fanfic_header(lines)
     found = header.over(found)
     if not any(line.text.strip() for line in lines):
@@ -51,8 +55,9 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     items = make_items(lines, convention)
     items = mark_headings(items, options.chapter_pattern)
     items = mark_play(items)
+    mark_poem_titles(items)
     items, title_page = title_block(items, found)
-    found = title_page.over(found)
+    found = found.over(title_page)  # a header states what a title page only shows
     chapters = build_chapters(items)
     sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
     guessed = Metadata(language=guess_language(sample), title=options.fallback_title or "Untitled")
@@ -60,4 +65,5 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     first = next((item.lines[0].number for item in items if item.kind != "consumed"), None)
     body = "\n".join(line.text for line in lines if first is not None and line.number >= first)
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
+    body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
     return Structured(Book(metadata, tuple(chapters)), convention, tuple(numbering_warnings(chapters)), body)

@@ -74,6 +74,8 @@ FANFIC_KEYS = {
     "packaged": None,
     "story url": None,
 }
+# "Name [3]", "Name (3)", "Name #3", "Name, part 3"
+SERIES_INDEX = re.compile(r"(?P<name>.+?)\s*(?:\[|\(|#|[,:]\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", re.IGNORECASE)
 HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{1,20}):\s*(?P<value>.*)$")
 LANGUAGE_NAMES = {
     "english": "en",
@@ -144,7 +146,9 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
             key = match["key"].lower()
             values.setdefault(key, match["value"].strip())
         elif key == "title" and line.text.startswith(" ") and line.text.strip():
-            values["title"] += " " + line.text.strip()  # a subtitle on an indented continuation line
+            _continue_title(values, line.text.strip())
+        elif key in ("credits", "produced by") and line.text.startswith(" ") and line.text.strip():
+            values[key] += " " + line.text.strip()
         else:
             key = None
             title_line = GUTENBERG_TITLE_LINE.match(line.text.strip())
@@ -152,10 +156,21 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
                 values["title_line"] = title_line["title"].strip(" ,")
                 values["author_line"] = (title_line["author"] or "").strip()
     title = values.get("title") or values.get("title_line") or None
+    subtitle = values.get("subtitle") or None
     author = values.get("author") or values.get("author_line") or ""
     authors = tuple(a.strip() for a in re.split(r"\s+and\s+|;|&", author) if a.strip())
     credits = tuple(v for k, v in values.items() if k in ("produced by", "credits") and v)
     return Metadata(title=title, authors=authors, language=language_code(values.get("language", "")), credits=credits)
+
+
+def _continue_title(values: dict[str, str], more: str) -> None:
+    """An indented line under `Title:` either goes on with a long title or is its subtitle."""
+    if "subtitle" in values:
+        values["subtitle"] += " " + more
+    elif values["title"].endswith((",", "-", ";", " of", " and", " the", " a")) or more[:1].islower():
+        values["title"] += " " + more
+    else:
+        values["subtitle"] = more
 
 
 def take_credits(lines: list[Line]) -> tuple[list[Line], tuple[str, ...]]:

@@ -11,7 +11,12 @@ from booksmith.resources import data_toml
 from booksmith.structure.lines import Item
 from booksmith.structure.paragraphs import SENTENCE_END
 
-BY_LINE = re.compile(r"^(?:by|par|von|por|di|door|автор:?)\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
+# "by Jane Doe", "A Novel by Jane Doe", "Poems by …", but not "Translated by …".
+BY_LINE = re.compile(
+    r"^(?!.*\b(?:translat|edit|illustrat|introduc|adapt)\w*\s+by\b)(?:(?:\w+\s+){0,3})?"
+    r"(?:by|par|von|por|di|door|автор:?)\s+(?P<author>\S.{0,80})$",
+    re.IGNORECASE,
+)
 ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
@@ -163,7 +168,7 @@ def demote_contents(items: list[Item]) -> None:
             break
         keys.update(heading_key(ln.text.strip()) for ln in item.lines)
         end += 1
-    if end - entries_from < 2 or end >= len(items):
+    if sum(len(item.lines) for item in items[entries_from:end]) < 2 or end >= len(items):
         return
     contents = items[entries_from:end]
     if entries_from > start:
@@ -214,12 +219,34 @@ def _attach_subtitles(items: list[Item]) -> None:
 
 
 def _title_like(item: Item) -> bool:
-    if item.kind != "para" or len(item.lines) > 2 or item.role:
+    if item.kind not in ("para", "verse") or len(item.lines) > 3 or item.role or item.align == "right":
         return False
     text = item.text
-    if len(text) > 80 or text.startswith(("“", '"', "‘", "'")):
+    if len(item.lines) > 2 and not text.isupper():
+        return False
+    if len(text) > 120 or text.startswith(("“", '"', "‘", "'")):
         return False
     return not SENTENCE_END.search(text) or text.isupper() or (text.endswith(".") and len(text.split()) <= 6)
+
+
+def mark_poem_titles(items: list[Item]) -> None:
+    """In a book that is mostly verse, a short line in capitals over a poem is the poem's title."""
+    verse = sum(1 for item in items if item.kind == "verse")
+    prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
+    if verse < 2 or verse < prose * 2:
+        return
+    for index, item in enumerate(items[:-1]):
+        following = items[index + 1]
+        if (
+            item.kind == "para"
+            and not item.role
+            and len(item.lines) == 1
+            and item.text.isupper()
+            and len(item.text) <= 60
+            and following.kind == "verse"
+        ):
+            item.kind, item.level, item.title, item.word = "heading", "chapter", item.text, "poem"
+            item.extra["own_title"] = None
 
 
 def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:

@@ -71,18 +71,28 @@ def detect_convention(lines: list[Line]) -> str:
     texts = [ln for _, b in blocks for ln in b]
     if not texts:
         return "blank"
-    multi = sum(1 for _, b in blocks if len(b) > 1)
-    if len(blocks) >= max(2, len(texts) * 0.25) and multi <= len(blocks) * 0.5:
-        return "blank"
     lengths = sorted(len(ln.text) for ln in texts)
     p90 = lengths[int(len(lengths) * 0.9)]
-    indented = sum(1 for ln in texts if 1 <= ln.indent <= 8)
     if len(blocks) <= max(2, len(texts) * 0.05):
         # Hardly any blank lines: either every line is a paragraph, or indents mark them.
+        indented = sum(1 for ln in texts if 1 <= ln.indent <= 8)
         if indented >= len(texts) * 0.05 and p90 <= 100:
             return "indent"
         return "line" if p90 > 100 or _mostly_sentence_lines(texts) else "indent"
-    return "wrapped" if p90 <= 100 else "blank"
+    in_runs = [ln for _, b in blocks if len(b) > 1 for ln in b]
+    indented = sum(1 for ln in in_runs if 1 <= ln.indent <= 8)
+    flush = sum(1 for ln in in_runs if ln.indent == 0)
+    if (
+        len(in_runs) >= len(texts) * 0.6
+        and indented >= len(in_runs) * 0.08
+        and flush >= len(in_runs) * 0.2
+        and p90 >= 55  # verse is indented too, but its lines are short
+    ):
+        return "indent"  # long runs of lines in which an indent starts each paragraph
+    if len(in_runs) < len(texts) * 0.4:
+        return "blank"  # most paragraphs are one line each, between blank lines
+    run_lengths = sorted(len(ln.text) for ln in in_runs)
+    return "wrapped" if run_lengths[int(len(run_lengths) * 0.9)] <= 100 else "blank"
 
 
 def _mostly_sentence_lines(texts: list[Line]) -> bool:
@@ -147,6 +157,8 @@ def _is_verse(block: list[Line], convention: str, width: int) -> bool:
     """Lines whose breaks the writer chose: a poem, a song, an address, a list."""
     if any(is_break_mark(ln.text) for ln in block):
         return False
+    if min(ln.indent for ln in block) >= 10:
+        return True  # set deep in the page: an address, a signature, a quotation in verse
     if convention == "wrapped":
         # A wrapping editor breaks a line only when the next word does not fit;
         # a line that stops well short of that was broken on purpose.
@@ -155,9 +167,19 @@ def _is_verse(block: list[Line], convention: str, width: int) -> bool:
             for line, following in itertools.pairwise(block)
             if len(line.text.rstrip()) + 1 + len(following.text.split()[0]) < width - 2
         )
-        return chosen >= (len(block) - 1) * 0.6
+        return chosen >= (len(block) - 1) * 0.6 or _capital_lines(block)
     lengths = [len(ln.text.strip()) for ln in block]
     return sum(n <= VERSE_LINE for n in lengths) >= len(block) * 0.75 and max(lengths) < VERSE_LINE * 1.4
+
+
+def _capital_lines(block: list[Line]) -> bool:
+    """Every line after a comma or a full stop starts with a capital, as verse is printed."""
+    following = [ln.text.strip() for ln in block[1:]]
+    capitals = sum(1 for text in following if text[:1].isupper() or text[:1] in "“\"‘'([")
+    ends = sum(1 for ln in block[:-1] if ln.text.rstrip()[-1:] in ",;:.!?—-")
+    if len(block) == 2:
+        return capitals == 1 and ends == 1 and len(block[0].text.strip()) < VERSE_LINE
+    return capitals >= len(following) * 0.9 and ends >= len(following) * 0.5
 
 
 def _block_align(block: list[Line], width: int) -> str | None:
@@ -171,12 +193,9 @@ def _block_align(block: list[Line], width: int) -> str | None:
 
 
 def _indent_marks_paragraphs(block: list[Line]) -> bool:
-    return (
-        block[0].indent == 0
-        and any(ln.indent > 0 for ln in block[1:])
-        and all(ln.indent <= 8 for ln in block)
-        and any(ln.indent == 0 for ln in block[1:])
-    )
+    """Some lines indented a little, the rest flush: each indented line starts a paragraph."""
+    indents = [ln.indent for ln in block]
+    return max(indents) <= 8 and any(indents[1:]) and indents[1:].count(0) >= 1
 
 
 def _split_at_indents(block: list[Line]) -> list[Item]:
