@@ -19,7 +19,12 @@ BY_LINE = re.compile(
 )
 ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+# Words a title keeps in lower case unless they start it (English, French, German, Spanish, Italian, Dutch).
+SMALL_WORDS = {
+    *"a an and as at but by for in of on or the to with from".split(),
+    *"de des du la le les et en au aux un une von der die das und im am zum zur".split(),
+    *"el los las y del al di il e da dei delle van het een".split(),
+}
 # A heading line is short; anything longer is prose that happens to start with "Chapter".
 MAX_HEADING = 100
 # A speaker's name on its own line in a play ("HAMLET." / "LADY MACBETH:"), or leading a speech.
@@ -51,6 +56,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:{ordinals})\s+(?P<word>{alternation(words['part_words'] + words['back_words'])})\.?$", re.I
         ),
         "chapter": re.compile(rf"(?P<word>{alternation(words['chapter_words'])})\s+{number}\.?{tail}$", re.I),
+        # "Erstes Kapitel", "Second Chapter", "Premier chapitre"
+        "ordinal_chapter": re.compile(
+            rf"(?:{ordinals})\s+(?P<word>{alternation(words['chapter_words'])})\.?{named_tail}$", re.I
+        ),
+        "korean": re.compile(r"제\s*[0-9]+\s*[장화부](?:\s*(?P<title>.*?))?$"),
         "chinese": re.compile(r"第[0-9〇一二三四五六七八九十百千零两]+[章回节節卷部幕](?:\s*(?P<title>.*?))?$"),
         "front": re.compile(rf"(?P<word>{alternation(words['front_words'])}){named_tail}$", re.I),
         "named": re.compile(rf"(?P<word>{alternation(words['chapter_names'])}){named_tail}$", re.I),
@@ -70,7 +80,9 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         ("part", "part"),
         ("part", "ordinal_part"),
         ("chapter", "chapter"),
+        ("chapter", "ordinal_chapter"),
         ("chapter", "chinese"),
+        ("chapter", "korean"),
         ("front", "front"),
         ("chapter", "named"),
         ("back", "back"),
