@@ -194,11 +194,13 @@ def _most_plausible(data: bytes, guessed: str | None, confidence: float) -> Deco
         return DecodedText(data.decode("cp1252", errors="replace"), "cp1252", confidence)
     best = min(readings, key=lambda name: _implausibility(readings[name]))
     text = readings[best]
-    # Report chardet's name when its reading is the same text (latin-1 for a
-    # latin-1 file without cp1252-only bytes), so inspect says what the file is.
-    name = guessed if guessed in readings and readings[guessed] == text else best
-    if name == "cp1252" and not CP1252_ONLY.search(data):
-        name = "iso8859-1"  # the same text: the file is latin-1 as well
+    # Name the most common code page that gives the same text: a latin-1 file
+    # without cp1252's own bytes is reported as latin-1, not as what chardet guessed.
+    name = best
+    if readings.get("cp1252") == text:
+        name = "cp1252" if CP1252_ONLY.search(data) else "iso8859-1"
+    elif guessed in readings and readings[guessed] == text:
+        name = guessed
     return DecodedText(text, name, confidence)
 
 

@@ -160,7 +160,13 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
     author = values.get("author") or values.get("author_line") or ""
     authors = tuple(a.strip() for a in re.split(r"\s+and\s+|;|&", author) if a.strip())
     credits = tuple(v for k, v in values.items() if k in ("produced by", "credits") and v)
-    return Metadata(title=title, authors=authors, language=language_code(values.get("language", "")), credits=credits)
+    return Metadata(
+        title=title,
+        subtitle=subtitle,
+        authors=authors,
+        language=language_code(values.get("language", "")),
+        credits=credits,
+    )
 
 
 def _continue_title(values: dict[str, str], more: str) -> None:

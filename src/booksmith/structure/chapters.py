@@ -28,7 +28,9 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
             return
         kind: ChapterKind = heading.level if heading.level in ("part", "front", "back") else "chapter"  # type: ignore[assignment]
         title, subtitle = split_label(heading)
-        if kind == "part":
+        if kind == "part" and heading.extra.get("ordinal"):
+            depth, depth_now = 0, 1  # "FIRST EPILOGUE" stands beside the book's outermost parts
+        elif kind == "part":
             if heading.word not in part_words:
                 part_words.append(heading.word)
             depth = min(part_words.index(heading.word), 2)

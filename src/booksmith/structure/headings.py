@@ -21,9 +21,31 @@ ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 # Words a title keeps in lower case unless they start it (English, French, German, Spanish, Italian, Dutch).
 SMALL_WORDS = {
-    *"a an and as at but by for in of on or the to with from".split(),
-    *"de des du la le les et en au aux un une von der die das und im am zum zur".split(),
-    *"el los las y del al di il e da dei delle van het een".split(),
+    *["a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"],
+    *[
+        "de",
+        "des",
+        "du",
+        "la",
+        "le",
+        "les",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "un",
+        "une",
+        "von",
+        "der",
+        "die",
+        "das",
+        "und",
+        "im",
+        "am",
+        "zum",
+        "zur",
+    ],
+    *["el", "los", "las", "y", "del", "al", "di", "il", "e", "da", "dei", "delle", "van", "het", "een"],
 }
 # A heading line is short; anything longer is prose that happens to start with "Chapter".
 MAX_HEADING = 100
@@ -93,7 +115,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
             title = groups.get("title") or groups.get("spaced")
             if title and (len(title) > 80 or title.endswith((",", ";"))):
                 return None, None, ""
-            return level, title, (groups.get("word") or key).lower()
+            word = (groups.get("word") or key).lower()
+            return level, title, f"{word} (ordinal)" if key == "ordinal_part" else word
     match = found["markdown"].match(text)
     if match:
         return "chapter", match["title"], "#" * len(match["hashes"])
@@ -116,8 +139,10 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
         if level is None and index in numbered:
             level, title, word = "chapter", None, "number"
         if level:
-            item.kind, item.level, item.title, item.word = "heading", level, text, word
+            item.kind, item.level, item.title = "heading", level, text
+            item.word = word.removesuffix(" (ordinal)")
             item.extra["own_title"] = title
+            item.extra["ordinal"] = word.endswith(" (ordinal)")
     _markdown_levels(items)
     demote_contents(items)
     _attach_subtitles(items)

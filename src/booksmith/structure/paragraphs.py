@@ -73,22 +73,21 @@ def detect_convention(lines: list[Line]) -> str:
         return "blank"
     lengths = sorted(len(ln.text) for ln in texts)
     p90 = lengths[int(len(lengths) * 0.9)]
-    if len(blocks) <= max(2, len(texts) * 0.05):
+    if len(blocks) <= max(2, len(texts) * 0.05) and len(texts) >= 3 * len(blocks):
         # Hardly any blank lines: either every line is a paragraph, or indents mark them.
         indented = sum(1 for ln in texts if 1 <= ln.indent <= 8)
         if indented >= len(texts) * 0.05 and p90 <= 100:
             return "indent"
         return "line" if p90 > 100 or _mostly_sentence_lines(texts) else "indent"
-    in_runs = [ln for _, b in blocks if len(b) > 1 for ln in b]
-    indented = sum(1 for ln in in_runs if 1 <= ln.indent <= 8)
-    flush = sum(1 for ln in in_runs if ln.indent == 0)
-    if (
-        len(in_runs) >= len(texts) * 0.6
-        and indented >= len(in_runs) * 0.08
-        and flush >= len(in_runs) * 0.2
-        and p90 >= 55  # verse is indented too, but its lines are short
-    ):
-        return "indent"  # long runs of lines in which an indent starts each paragraph
+    runs = [b for _, b in blocks if len(b) > 1]
+    in_runs = [ln for b in runs for ln in b]
+    # An indented line followed by a flush one starts a paragraph in the indent
+    # convention; verse indents whole runs of lines instead.
+    starts = sum(
+        1 for b in runs for line, following in itertools.pairwise(b) if 1 <= line.indent <= 8 and following.indent == 0
+    )
+    if starts >= max(2, len(runs) * 2) and p90 >= 55:
+        return "indent"
     if len(in_runs) < len(texts) * 0.4:
         return "blank"  # most paragraphs are one line each, between blank lines
     run_lengths = sorted(len(ln.text) for ln in in_runs)
@@ -113,10 +112,17 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
     width = wrap_width(lines)
     items: list[Item] = []
     for index, (gap, block) in enumerate(blocks):
-        if index and gap > ordinary and items and items[-1].kind != "break":
-            items.append(Item("break", [block[0]], extra={"gap": True}))
+        # Without blank lines between paragraphs, the ones around a title or a
+        # heading line are layout, not a scene break.
+        around_title = not ordinary and (_lone_short_line(block) or _lone_short_line(blocks[index - 1][1]))
+        if index and gap > ordinary and items and items[-1].kind != "break" and not around_title:
+            items.append(Item("break", [block[0]]))
         items.extend(_block_items(block, convention, width))
     return items
+
+
+def _lone_short_line(block: list[Line]) -> bool:
+    return len(block) == 1 and len(block[0].text.strip()) < 60 and not is_break_mark(block[0].text)
 
 
 def _ordinary_gap(blocks: list[tuple[int, list[Line]]], convention: str) -> int:
@@ -141,8 +147,10 @@ def _block_items(block: list[Line], convention: str, width: int) -> list[Item]:
         return [_paragraph(block, role="caption", text=caption)] if caption else []
     if len(block) == 1:
         return [_paragraph(block)]
-    if convention == "line":
+    if convention == "line" and min(ln.indent for ln in block) < 10:
         return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
+    if convention == "indent" and min(ln.indent for ln in block) < 10:
+        return _split_at_indents(block)
     if _is_verse(block, convention, width):
         return [Item("verse", block, align=_block_align(block, width))]
     if convention == "blank" and sum(len(ln.text) > VERSE_LINE * 1.5 for ln in block) >= len(block) / 2:
