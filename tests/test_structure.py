@@ -99,13 +99,20 @@ def test_text_before_the_first_heading_is_front_matter():
     assert [c.kind for c in chapters] == ["front", "chapter"]
 
 
-def test_typed_contents_is_front_matter_not_chapters():
+def test_typed_contents_is_dropped_and_never_taken_for_chapters():
     contents = "\n\n".join(f"Chapter {n}: Title {n}" for n in (1, 2, 3))
     body = "\n\n".join(f"Chapter {n}: Title {n}\n\n{PROSE}" for n in (1, 2, 3))
-    for text in (f"Contents\n\n{contents}\n\n{body}", f"{contents}\n\n{body}"):
-        chapters = book_of(text).chapters
-        assert [c.title for c in chapters if c.kind == "chapter"] == ["Chapter 1", "Chapter 2", "Chapter 3"]
-        assert chapters[0].kind == "front"
+    for text in (f"Contents\n\n{contents}\n\n\n\n{body}", f"{contents}\n\n{body}", f"CONTENTS\n{contents}\n\n{body}"):
+        result = structure(text)
+        assert [c.title for c in result.book.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+        assert "Contents" not in result.body_text and result.body_text.startswith("Chapter 1")
+
+
+def test_an_unconfirmed_contents_list_stays_as_front_matter():
+    text = f"Contents\n\nThe Harbour\nThe Market\nThe Storm\n\nChapter 1\n\n{PROSE}"
+    chapters = book_of(text).chapters
+    assert [(c.title, c.kind) for c in chapters] == [("Contents", "front"), ("Chapter 1", "chapter")]
+    assert chapters[0].blocks[0].lines == ("The Harbour", "The Market", "The Storm")
 
 
 def test_chapter_pattern_overrides_detection():

@@ -62,8 +62,11 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
     guessed = Metadata(language=guess_language(sample), title=options.fallback_title or "Untitled")
     metadata = options.metadata.over(found.over(guessed))
-    first = next((item.lines[0].number for item in items if item.kind != "consumed"), None)
-    body = "\n".join(line.text for line in lines if first is not None and line.number >= first)
+    first = next((item.lines[0].number for item in items if item.kind not in ("consumed", "dropped")), None)
+    dropped = {line.number for item in items if item.kind == "dropped" for line in item.lines}
+    body = "\n".join(
+        line.text for line in lines if first is not None and line.number >= first and line.number not in dropped
+    )
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
     return Structured(Book(metadata, tuple(chapters)), convention, tuple(numbering_warnings(chapters)), body)

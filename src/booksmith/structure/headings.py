@@ -180,10 +180,19 @@ def heading_key(text: str) -> str:
 
 
 def demote_contents(items: list[Item]) -> None:
-    """A table of contents typed at the start lists the headings: it is front matter, not chapters."""
+    """A table of contents typed at the start lists the headings: never chapters, and dropped when confirmed.
+
+    Confirmed means the first heading after it is one of its entries; an
+    unconfirmed list stays as front matter, so nothing is lost on a wrong guess.
+    """
     limit = max(20, len(items) // 3)
+    contents_line = patterns()["contents"]
     start = next(
-        (i for i, item in enumerate(items[:limit]) if item.kind == "para" and patterns()["contents"].match(item.text)),
+        (
+            i
+            for i, item in enumerate(items[:limit])
+            if item.kind in ("para", "verse") and contents_line.match(item.lines[0].text.strip())
+        ),
         None,
     )
     if start is None:
@@ -192,30 +201,49 @@ def demote_contents(items: list[Item]) -> None:
             return
         entries_from = start
     else:
-        entries_from = start + 1
+        # "CONTENTS" alone, or heading a block of entries typed right under it.
+        entries_from = start + 1 if len(items[start].lines) == 1 else start
     keys: set[str] = set()
     end = entries_from
     while end < len(items):
         item = items[end]
-        if item.kind == "heading" and heading_key(item.text) in keys:
-            break  # the first chapter itself, listed in the contents above
-        if item.kind == "heading" and not keys and end > entries_from:
+        if item.kind == "heading" and (heading_key(item.text) in keys or _starts_prose(items, end + 1)):
+            break  # the first chapter itself: listed above, or followed by its text
+        if item.kind not in ("heading", "para", "verse", "break") or any(
+            len(ln.text.strip()) > 90 for ln in item.lines
+        ):
             break
-        if item.kind not in ("heading", "para", "verse") or any(len(ln.text.strip()) > 90 for ln in item.lines):
-            break
-        keys.update(heading_key(ln.text.strip()) for ln in item.lines)
+        if item.kind != "break":
+            keys.update(heading_key(ln.text.strip()) for ln in item.lines)
         end += 1
-    if sum(len(item.lines) for item in items[entries_from:end]) < 2 or end >= len(items):
+    if sum(len(item.lines) for item in items[entries_from:end] if item.kind != "break") < 2 or end >= len(items):
+        return
+    if items[end].kind == "heading" and heading_key(items[end].text) in keys:
+        # The entries name the headings that follow: the book's own contents
+        # replaces this typed one, so it leaves the body (and the word check).
+        for index in range(start, end):
+            if items[index].kind != "break":  # a break's line is the next item's first line
+                items[index] = Item("dropped", items[index].lines)
+            else:
+                items[index] = Item("consumed", items[index].lines)
         return
     contents = items[entries_from:end]
     if entries_from > start:
         items[start].kind, items[start].level, items[start].title = "heading", "front", items[start].text
         items[start].extra["own_title"] = None
         items[start].word = "contents"
-    lines = [ln for item in contents for ln in item.lines]
+    lines = [ln for item in contents if item.kind != "break" for ln in item.lines]
+    if entries_from == start:
+        lines = lines[1:] if items[start].kind != "heading" and contents_line.match(lines[0].text.strip()) else lines
     items[entries_from] = Item("verse", lines, extra={"contents": True})
     for index in range(entries_from + 1, end):
         items[index] = Item("consumed", items[index].lines)
+
+
+def _starts_prose(items: list[Item], index: int) -> bool:
+    if index >= len(items) or items[index].kind != "para":
+        return False
+    return len(items[index].lines) > 2 or len(items[index].text) > 90
 
 
 def _heading_run(items: list[Item], limit: int) -> int | None:
