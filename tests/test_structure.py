@@ -311,3 +311,23 @@ def test_options_metadata_wins_over_the_text():
 )
 def test_language_guess(text, language):
     assert guess_language(text * 3) == language
+
+
+def test_heading_on_the_first_line_of_its_text():
+    text = (
+        "Chapter 1\nIt was a dark and stormy night; the rain fell in torrents, except at\n"
+        "occasional intervals, when it was checked by a violent gust of wind.\n\n"
+        "Chapter 2\nThe next morning was bright and the streets were washed clean by the rain\n"
+        "that had fallen all night long over the sleeping town and its harbour."
+    )
+    chapters = book_of(text).chapters
+    assert [c.title for c in chapters] == ["Chapter 1", "Chapter 2"]
+    assert chapters[0].blocks[0].text.startswith("It was a dark")
+
+
+def test_heading_with_its_title_on_the_very_next_line():
+    text = (
+        "CHAPTER I.\nDown the Rabbit-Hole\n\nAlice was beginning to get very tired of sitting by her sister.\n\n"
+        "CHAPTER II.\nThe Pool of Tears\n\nCuriouser and curiouser, cried Alice."
+    )
+    assert titles(text) == [("Chapter I", "Down the Rabbit-Hole"), ("Chapter II", "The Pool of Tears")]

@@ -126,9 +126,10 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
 def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
     """Turn heading paragraphs into heading items, with their titles, levels and subtitles."""
     custom = re.compile(chapter_pattern) if chapter_pattern else None
+    items = _split_leading_headings(items, custom)
     numbered = _consistent_numbers(items)
     for index, item in enumerate(items):
-        if item.kind != "para" or len(item.lines) > 2 or item.role:
+        if item.kind not in ("para", "verse") or len(item.lines) > 2 or item.role:
             continue
         text = item.text
         if custom:
@@ -147,6 +148,28 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
     demote_contents(items)
     _attach_subtitles(items)
     return items
+
+
+def _split_leading_headings(items: list[Item], custom: re.Pattern[str] | None) -> list[Item]:
+    """A heading typed on the first line of its chapter's text, with no blank line after it."""
+    split: list[Item] = []
+    for item in items:
+        first = item.lines[0].text.strip() if item.kind in ("para", "verse") and not item.role else ""
+        if len(item.lines) >= 2 and len(first) <= 60 and _is_leading_heading(item, first, custom):
+            split.append(Item("para", item.lines[:1]))
+            split.append(Item(item.kind, item.lines[1:]))
+        else:
+            split.append(item)
+    return split
+
+
+def _is_leading_heading(item: Item, first: str, custom: re.Pattern[str] | None) -> bool:
+    if custom:
+        return bool(custom.fullmatch(first)) and not custom.fullmatch(item.text)
+    if len(item.lines) == 2 and heading_level(item.text)[0]:
+        return False  # "CHAPTER I." over "Down the Rabbit-Hole": one heading with its title
+    level, title, _word = heading_level(first)
+    return level in ("part", "chapter") and not title
 
 
 def _consistent_numbers(items: list[Item]) -> set[int]:
