@@ -331,3 +331,10 @@ def test_heading_with_its_title_on_the_very_next_line():
         "CHAPTER II.\nThe Pool of Tears\n\nCuriouser and curiouser, cried Alice."
     )
     assert titles(text) == [("Chapter I", "Down the Rabbit-Hole"), ("Chapter II", "The Pool of Tears")]
+
+
+def test_an_illustration_caption_running_over_blank_lines_is_one_caption():
+    text = f"{PROSE}\n\n[Illustration:\n\n   “He came down to see the place”\n\n[_Copyright 1894._]]\n\n{PROSE}"
+    blocks = book_of(text).chapters[0].blocks
+    assert [getattr(b, "role", None) for b in blocks] == [None, "caption", None]
+    assert blocks[1].text.startswith("“He came down")

@@ -444,7 +444,10 @@ def mark_play(items: list[Item]) -> list[Item]:
     return marked
 
 
-PLAY_WORDS = {"act", "scene", "scène", "szene", "akt", "escena", "scena", "atto", "dramatis personae", "действие"}
+PLAY_WORDS = {
+    *("act", "scene", "scène", "szene", "akt", "escena", "scena", "atto", "действие"),
+    *("dramatis personae", "dramatis personæ", "persons represented", "personnages"),
+}
 
 
 def _speaker_name(name: str) -> bool:

@@ -107,7 +107,7 @@ def wrap_width(lines: list[Line]) -> int:
 
 def make_items(lines: list[Line], convention: str) -> list[Item]:
     """Paragraphs, verse, captions and scene breaks, in order."""
-    blocks = text_blocks(lines)
+    blocks = _join_illustrations(text_blocks(lines))
     ordinary = _ordinary_gap(blocks, convention)
     width = wrap_width(lines)
     items: list[Item] = []
@@ -119,6 +119,26 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
             items.append(Item("break", [block[0]]))
         items.extend(_block_items(block, convention, width))
     return items
+
+
+def _join_illustrations(blocks: list[tuple[int, list[Line]]]) -> list[tuple[int, list[Line]]]:
+    """An `[Illustration: …]` whose caption runs over blank lines is one block until its bracket closes."""
+    joined: list[tuple[int, list[Line]]] = []
+    open_at: int | None = None
+    depth = 0
+    for gap, block in blocks:
+        if open_at is None and block[0].text.lstrip().lower().startswith("[illustration"):
+            open_at, depth = len(joined), 0
+            joined.append((gap, list(block)))
+        elif open_at is not None:
+            joined[open_at][1].extend(block)
+        else:
+            joined.append((gap, block))
+        if open_at is not None:
+            depth += sum(ln.text.count("[") - ln.text.count("]") for ln in block)
+            if depth <= 0 or len(joined[open_at][1]) > 12:
+                open_at = None
+    return joined
 
 
 def _lone_short_line(block: list[Line]) -> bool:
