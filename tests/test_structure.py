@@ -338,3 +338,28 @@ def test_an_illustration_caption_running_over_blank_lines_is_one_caption():
     blocks = book_of(text).chapters[0].blocks
     assert [getattr(b, "role", None) for b in blocks] == [None, "caption", None]
     assert blocks[1].text.startswith("“He came down")
+
+
+def test_contents_of_titles_only_is_dropped_when_the_headings_follow():
+    text = (
+        "Contents\n\n  Down the Rabbit-Hole\n  The Pool of Tears\n\n"
+        f"CHAPTER I.\n\nDown the Rabbit-Hole\n\n{PROSE}\n\nCHAPTER II.\n\nThe Pool of Tears\n\n{PROSE}"
+    )
+    assert titles(text) == [("Chapter I", "Down the Rabbit-Hole"), ("Chapter II", "The Pool of Tears")]
+
+
+def test_play_contents_before_the_cast_stays_and_the_cast_is_front_matter():
+    text = (
+        "Contents\n\n ACT I\n Scene I. A terrace.\n Scene II. A room.\n\nDramatis Personæ\n\n"
+        "OSWIN, Prince of Mercia.\nEDGAR, King of Mercia.\n\nSCENE: Tamworth.\n\nACT I\n\nSCENE I. A terrace.\n\n"
+        "OSWIN.\nWho goes there in the dark?\n\nSCENE II. A room.\n\nEDGAR.\nNone but the king."
+    )
+    chapters = book_of(text).chapters
+    assert [(c.title, c.kind) for c in chapters] == [
+        ("Contents", "front"),
+        ("Dramatis Personæ", "front"),
+        ("Act I", "part"),
+        ("Scene I", "chapter"),
+        ("Scene II", "chapter"),
+    ]
+    assert chapters[1].blocks[-1].role == "stage-direction"

@@ -51,6 +51,8 @@ SMALL_WORDS = {
 MAX_HEADING = 100
 # A speaker's name on its own line in a play ("HAMLET." / "LADY MACBETH:"), or leading a speech.
 SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я’'&. -]{1,30}?)(?:\.|:)(?:\s+(?P<speech>\S.*))?$")
+# "SCENE: Elsinore." under the cast list says where the play happens.
+SETTING = re.compile(r"^(?:SCENE|PLACE|TIME|SCÈNE|ORT|LUGAR)[.:]\s+\S", re.IGNORECASE)
 STAGE_DIRECTION = re.compile(
     r"^(?:\[.*\]|\(.*\)|_[^_]+_\.?|(?:Enter|Exit|Exeunt|Re-enter|Manet|Flourish|Alarum)\b.*)$", re.DOTALL
 )
@@ -227,21 +229,33 @@ def demote_contents(items: list[Item]) -> None:
         # "CONTENTS" alone, or heading a block of entries typed right under it.
         entries_from = start + 1 if len(items[start].lines) == 1 else start
     keys: set[str] = set()
+    first_key: str | None = None
+    confirmed = False
     end = entries_from
     while end < len(items):
         item = items[end]
-        if item.kind == "heading" and (heading_key(item.text) in keys or _starts_prose(items, end + 1)):
-            break  # the first chapter itself: listed above, or followed by its text
+        if item.kind == "heading" and first_key is not None:
+            if first_key in _names_of(items, end):
+                confirmed = True  # the first entry's own heading: the book begins here
+                break
+            if _starts_prose(items, end + 1) or (
+                item.level in ("front", "back") and heading_key(item.text) not in keys
+            ):
+                break
         if item.kind not in ("heading", "para", "verse", "break") or any(
             len(ln.text.strip()) > 90 for ln in item.lines
         ):
             break
         if item.kind != "break":
-            keys.update(heading_key(ln.text.strip()) for ln in item.lines)
+            for line in item.lines:
+                key = heading_key(line.text.strip())
+                if key and not contents_line.match(line.text.strip()):
+                    keys.add(key)
+                    first_key = first_key or key
         end += 1
     if sum(len(item.lines) for item in items[entries_from:end] if item.kind != "break") < 2 or end >= len(items):
         return
-    if items[end].kind == "heading" and heading_key(items[end].text) in keys:
+    if confirmed:
         # The entries name the headings that follow: the book's own contents
         # replaces this typed one, so it leaves the body (and the word check).
         for index in range(start, end):
@@ -261,6 +275,18 @@ def demote_contents(items: list[Item]) -> None:
     items[entries_from] = Item("verse", lines, extra={"contents": True})
     for index in range(entries_from + 1, end):
         items[index] = Item("consumed", items[index].lines)
+
+
+def _names_of(items: list[Item], index: int) -> set[str]:
+    """The keys a heading may be listed under: its label, its own title, or the title line under it."""
+    item = items[index]
+    names = {heading_key(item.text)}
+    if item.extra.get("own_title"):
+        names.add(heading_key(item.extra["own_title"]))
+    following = items[index + 1] if index + 1 < len(items) else None
+    if following is not None and following.kind in ("para", "verse") and len(following.text) <= 80:
+        names.add(heading_key(following.text))
+    return names
 
 
 def _starts_prose(items: list[Item], index: int) -> bool:
@@ -426,7 +452,7 @@ def mark_play(items: list[Item]) -> list[Item]:
         if item.kind not in ("para", "verse") or item.role:
             marked.append(item)
             continue
-        if item.kind == "para" and STAGE_DIRECTION.match(item.text):
+        if item.kind == "para" and (STAGE_DIRECTION.match(item.text) or SETTING.match(item.text)):
             item.role = "stage-direction"
             marked.append(item)
             continue
