@@ -363,3 +363,15 @@ def test_play_contents_before_the_cast_stays_and_the_cast_is_front_matter():
         ("Scene II", "chapter"),
     ]
     assert chapters[1].blocks[-1].role == "stage-direction"
+
+
+def test_a_word_broken_at_a_line_end_is_mended_only_when_clearly_broken():
+    text = (
+        "The example was clear to everyone who read the whole of the long exam-\n"
+        "ple, and the man who wrote it was a well-known figure in the town, well-\n"
+        "known to all of them and proud of his fortune, which was all of it self-\n"
+        "made and none of it inherited from anybody at all, as he liked to say."
+    )
+    paragraph = book_of(text, paragraphs="wrapped").chapters[0].blocks[0].text
+    assert "long example, and" in paragraph
+    assert "well-known" in paragraph and "self-made" in paragraph

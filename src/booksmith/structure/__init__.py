@@ -13,7 +13,13 @@ from booksmith.structure.chapters import build_chapters, numbering_warnings
 from booksmith.structure.headings import mark_headings, mark_play, mark_poem_titles, title_block
 from booksmith.structure.language import guess_language
 from booksmith.structure.lines import Line
-from booksmith.structure.paragraphs import detect_convention, inline_markup, join_lines, make_items
+from booksmith.structure.paragraphs import (
+    detect_convention,
+    inline_markup,
+    join_lines,
+    make_items,
+    mend_broken_words,
+)
 
 __all__ = ["Structured", "guess_language", "inline_markup", "join_lines", "structure"]
 
@@ -53,6 +59,7 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)
     items = make_items(lines, convention)
+    mend_broken_words(items, text)
     items = mark_headings(items, options.chapter_pattern)
     items = mark_play(items)
     mark_poem_titles(items)

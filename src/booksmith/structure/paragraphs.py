@@ -257,11 +257,48 @@ def _paragraph(lines: list[Line], *, role: str | None = None, text: str | None =
     return item
 
 
+BROKEN_WORD = re.compile(r"(\w+)-$")
+LEADING_WORD = re.compile(r"^\s*([^\W\d_]+)(\S*)")
+
+
+def mend_broken_words(items: list[Item], text: str) -> None:
+    """Rejoin a word a line end split with a hyphen ("exam-" / "ple"), only where that is clearly what happened.
+
+    Clearly means the text spells the whole word elsewhere ("example") and never
+    writes it with that hyphen ("exam-ple"); "well-" / "known" keeps its hyphen.
+    """
+    candidates = [
+        (item, index)
+        for item in items
+        if item.kind == "para" and len(item.lines) > 1
+        for index in range(len(item.lines) - 1)
+        if item.lines[index].text.endswith("-") and LEADING_WORD.match(item.lines[index + 1].text)
+    ]
+    if not candidates:
+        return
+    lowered = text.casefold()
+    words = set(re.findall(r"[^\W\d_]+", lowered))
+    hyphenated = set(re.findall(r"[^\W\d_]+-[^\W\d_]+", lowered))
+    for item, index in candidates:
+        line, following = item.lines[index], item.lines[index + 1]
+        head = BROKEN_WORD.search(line.text)
+        tail = LEADING_WORD.match(following.text)
+        if not head or not tail or not tail.group(1)[0].islower():
+            continue
+        whole = (head.group(1) + tail.group(1)).casefold()
+        if whole in words and f"{head.group(1)}-{tail.group(1)}".casefold() not in hyphenated:
+            # The rest of the word and the punctuation after it move up: "exam-" / "ple," -> "example,".
+            line.text = line.text[:-1] + tail.group(1) + tail.group(2)
+            following.text = following.text[tail.end(2) :].lstrip()
+
+
 def join_lines(lines: list[str]) -> str:
     """Join a hard-wrapped paragraph: spaces between lines, hyphens and dashes at ends kept."""
     out = lines[0].strip()
     for line in lines[1:]:
         part = line.strip()
+        if not part:
+            continue
         if out.endswith(("-", "—", "–")) and not out.endswith((" -", " —", " –")) and part[:1].isalpha():
             out += part  # "well-" + "known": a hyphen kept, never a space inserted
         else:
