@@ -73,9 +73,13 @@ FANFIC_KEYS = {
     "comments": None,
     "packaged": None,
     "story url": None,
+    "stats": None,
+    "collections": None,
+    "published at": None,
 }
 # "Name [3]", "Name (3)", "Name #3", "Name, part 3"
 SERIES_INDEX = re.compile(r"(?P<name>.+?)\s*(?:\[|\(|#|[,:]\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", re.IGNORECASE)
+POSTED = re.compile(r"^\s*Posted originally on the Archive of Our Own", re.IGNORECASE)
 HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{1,20}):\s*(?P<value>.*)$")
 LANGUAGE_NAMES = {
     "english": "en",
@@ -210,22 +214,39 @@ def _collect_credit(block: list[Line], first: int, credits: list[str], remove: s
 
 
 def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
-    """A block of `Key: value` lines at the top, as fan-fiction downloaders write them."""
+    """A block of `Key: value` lines at the top, as fan-fiction downloaders write them.
+
+    Values may follow their key on indented lines (`Fandom:` / `    The Long Road`),
+    as in the archive's own text download, which starts with the title and a
+    "Posted originally on …" line.
+    """
     start = next((i for i, ln in enumerate(lines) if ln.text.strip()), 0)
     fields: dict[str, list[str]] = {}
+    archive = next((i for i in range(start, min(start + 4, len(lines))) if POSTED.match(lines[i].text)), None)
+    if archive is not None:
+        fields["title"] = [lines[start].text.strip()] if archive > start else []
+        start = archive + 1
+        while start < len(lines) and not lines[start].text.strip():
+            start += 1
     i = start
     known = 0
     target: str | None = None
     while i < len(lines) and (lines[i].text.strip() or (known and _header_goes_on(lines, i))):
         text = lines[i].text.strip()
         match = HEADER_LINE.match(text)
-        if match and match["key"].lower() in FANFIC_KEYS:
+        if match and match["key"].lower() in FANFIC_KEYS and not lines[i].text[:1].isspace():
             target = FANFIC_KEYS[match["key"].lower()]
             known += 1
             if target:
                 fields.setdefault(target, []).append(match["value"].strip())
+        elif target and lines[i].text[:1].isspace() and fields.get(target) == [""]:
+            fields[target] = [text]  # the value on the indented line under its key
+        elif target and lines[i].text[:1].isspace() and fields.get(target):
+            fields[target].append(text if target == "description" else text.strip(","))
         elif target == "description" and fields.get("description"):
             fields["description"].append(text)  # a summary running over several lines
+        elif target is None and known and lines[i].text[:1].isspace():
+            pass  # an indented value of a key booksmith does not keep
         elif i == start or not fields:
             return lines, Metadata()
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from functools import cache
 
 from booksmith.model import Metadata
@@ -17,6 +18,7 @@ BY_LINE = re.compile(
     r"(?:by|par|von|por|di|door|автор:?)\s+(?P<author>\S.{0,80})$",
     re.IGNORECASE,
 )
+SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 # Words a title keeps in lower case unless they start it (English, French, German, Spanish, Italian, Dutch).
@@ -333,6 +335,7 @@ def _attach_subtitles(items: list[Item]) -> None:
 
 
 def _title_like(item: Item) -> bool:
+    """Short, and not a sentence: a title in capitals, or a few capitalised words ("A Visitor at Dusk.")."""
     if item.kind not in ("para", "verse") or len(item.lines) > 3 or item.role or item.align == "right":
         return False
     text = item.text
@@ -340,7 +343,10 @@ def _title_like(item: Item) -> bool:
         return False
     if len(text) > 120 or text.startswith(("“", '"', "‘", "'")):
         return False
-    return not SENTENCE_END.search(text) or text.isupper() or (text.endswith(".") and len(text.split()) <= 6)
+    if not SENTENCE_END.search(text) or text.isupper():
+        return True
+    words = text.rstrip(".").split()
+    return text.endswith(".") and len(words) <= 6 and all(w[:1].isupper() for w in words if len(w) > 3)
 
 
 def mark_poem_titles(items: list[Item]) -> None:
@@ -364,7 +370,23 @@ def mark_poem_titles(items: list[Item]) -> None:
 
 
 def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
-    """`TITLE` / `by Author` at the very start is the title page, not text."""
+    """`TITLE` / `by Author` at the very start is the title page, not text; a summary after it is the blurb."""
+    items, found = _title_page(items, known)
+    if len(items) > 2 and items[0].kind == "para" and SUMMARY.match(items[0].text) and items[1].kind == "para":
+        return items[2:], replace(found, description=items[1].text)
+    return items, found
+
+
+def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
+    first = items[0] if items else None
+    if (
+        first
+        and first.kind in ("para", "verse")
+        and len(first.lines) in (2, 3)
+        and BY_LINE.match(first.lines[-1].text.strip())
+    ):
+        # Title and by-line typed on consecutive lines.
+        items = [Item("para", first.lines[:-1]), Item("para", first.lines[-1:]), *items[1:]]
     if len(items) < 2 or items[0].kind != "para" or items[1].kind != "para":
         return _repeated_title(items, known), Metadata()
     title = items[0].text
