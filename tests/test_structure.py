@@ -375,3 +375,9 @@ def test_a_word_broken_at_a_line_end_is_mended_only_when_clearly_broken():
     paragraph = book_of(text, paragraphs="wrapped").chapters[0].blocks[0].text
     assert "long example, and" in paragraph
     assert "well-known" in paragraph and "self-made" in paragraph
+
+
+def test_a_first_line_starting_with_by_is_not_a_title_page():
+    book = book_of(f"HELLO\n\nby the river, she waited for the boats.\n\n{PROSE}")
+    assert book.metadata.authors == ()
+    assert len(book.chapters[0].blocks) == 3

@@ -377,13 +377,50 @@ def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
     return items, found
 
 
+NAME_PARTICLES = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "and",
+    "&",
+    "y",
+    "e",
+    "of",
+    "ten",
+    "ter",
+}
+
+
+def by_line_author(text: str) -> str | None:
+    """The author of a by-line ("by Jane Doe", "A Novel by J. R. Smith"), if the rest reads as names."""
+    match = BY_LINE.match(text)
+    if not match:
+        return None
+    author = match["author"].strip().rstrip(".")
+    words = author.replace(",", " ").split()
+    if not words or len(words) > 8:
+        return None
+    if len(words) == 1 and not match["author"].rstrip().endswith((".", ",", ";", "!", "?")):
+        return author  # a user name, often in lower case ("by quietfoxglove")
+    if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or not w[:1].isalpha() for w in words):
+        return author
+    return None
+
+
 def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
     first = items[0] if items else None
     if (
         first
         and first.kind in ("para", "verse")
         and len(first.lines) in (2, 3)
-        and BY_LINE.match(first.lines[-1].text.strip())
+        and by_line_author(first.lines[-1].text.strip())
     ):
         # Title and by-line typed on consecutive lines.
         items = [Item("para", first.lines[:-1]), Item("para", first.lines[-1:]), *items[1:]]
@@ -394,10 +431,10 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
         return items, Metadata()
     for by_index in (1, 2):
         if by_index < len(items) and items[by_index].kind == "para":
-            by_line = BY_LINE.match(items[by_index].text)
-            if by_line and (by_index == 1 or len(items[1].text) < 80):
+            author = by_line_author(items[by_index].text)
+            if author and (by_index == 1 or len(items[1].text) < 80):
                 subtitle = items[1].text if by_index == 2 else None
-                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&", by_line["author"]) if a.strip())
+                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&|,", author) if a.strip())
                 found = Metadata(title=readable_case(title), subtitle=subtitle, authors=authors)
                 return items[by_index + 1 :], found
     if items[1:2] and items[1].kind == "heading" and title.isupper():
