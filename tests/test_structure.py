@@ -381,3 +381,7 @@ def test_a_first_line_starting_with_by_is_not_a_title_page():
     book = book_of(f"HELLO\n\nby the river, she waited for the boats.\n\n{PROSE}")
     assert book.metadata.authors == ()
     assert len(book.chapters[0].blocks) == 3
+
+
+def test_an_authors_note_under_a_heading_is_not_its_title():
+    assert titles(f"Chapter 1\n\nA/N: thanks for all the reviews\n\n{PROSE}") == [("Chapter 1", None)]

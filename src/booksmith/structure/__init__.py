@@ -10,7 +10,7 @@ from booksmith.model import Book, Metadata, block_texts
 from booksmith.options import ReadOptions
 from booksmith.structure.boilerplate import fanfic_header, strip_gutenberg, take_credits
 from booksmith.structure.chapters import build_chapters, numbering_warnings
-from booksmith.structure.headings import mark_headings, mark_play, mark_poem_titles, title_block
+from booksmith.structure.headings import mark_headings, mark_poem_titles, title_block
 from booksmith.structure.language import guess_language
 from booksmith.structure.lines import Line
 from booksmith.structure.paragraphs import (
@@ -20,6 +20,7 @@ from booksmith.structure.paragraphs import (
     make_items,
     mend_broken_words,
 )
+from booksmith.structure.plays import mark_play
 
 __all__ = ["Structured", "guess_language", "inline_markup", "join_lines", "structure"]
 

@@ -18,6 +18,8 @@ BY_LINE = re.compile(
     r"(?:by|par|von|por|di|door|автор:?)\s+(?P<author>\S.{0,80})$",
     re.IGNORECASE,
 )
+# Lines fan-fiction writers put under a chapter heading that are not its title.
+AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|CW)\b", re.IGNORECASE)
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -51,13 +53,6 @@ SMALL_WORDS = {
 }
 # A heading line is short; anything longer is prose that happens to start with "Chapter".
 MAX_HEADING = 100
-# A speaker's name on its own line in a play ("HAMLET." / "LADY MACBETH:"), or leading a speech.
-SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я’'&. -]{1,30}?)(?:\.|:)(?:\s+(?P<speech>\S.*))?$")
-# "SCENE: Elsinore." under the cast list says where the play happens.
-SETTING = re.compile(r"^(?:SCENE|PLACE|TIME|SCÈNE|ORT|LUGAR)[.:]\s+\S", re.IGNORECASE)
-STAGE_DIRECTION = re.compile(
-    r"^(?:\[.*\]|\(.*\)|_[^_]+_\.?|(?:Enter|Exit|Exeunt|Re-enter|Manet|Flourish|Alarum)\b.*)$", re.DOTALL
-)
 
 
 @cache
@@ -341,7 +336,7 @@ def _title_like(item: Item) -> bool:
     text = item.text
     if len(item.lines) > 2 and not text.isupper():
         return False
-    if len(text) > 120 or text.startswith(("“", '"', "‘", "'")):
+    if len(text) > 120 or text.startswith(("“", '"', "‘", "'")) or AUTHOR_NOTE.match(text):
         return False
     if not SENTENCE_END.search(text) or text.isupper():
         return True
@@ -499,45 +494,6 @@ def split_label(item: Item) -> tuple[str, str | None]:
         label = item.text[: item.text.rfind(own)].rstrip(" .:-–—")
         return heading_label(label) if label else heading_label(own), heading_label(own)
     return heading_label(item.text), heading_label(item.subtitle) if item.subtitle else None
-
-
-def mark_play(items: list[Item]) -> list[Item]:
-    """In a play, give speaker names and stage directions their own items and roles."""
-    words = {item.word for item in items if item.kind == "heading"}
-    if not words & PLAY_WORDS:
-        return items
-    marked: list[Item] = []
-    for item in items:
-        if item.kind not in ("para", "verse") or item.role:
-            marked.append(item)
-            continue
-        if item.kind == "para" and (STAGE_DIRECTION.match(item.text) or SETTING.match(item.text)):
-            item.role = "stage-direction"
-            marked.append(item)
-            continue
-        speaker = SPEAKER.match(item.lines[0].text.strip())
-        if not speaker or not _speaker_name(speaker["name"]):
-            marked.append(item)
-            continue
-        marked.append(Item("para", item.lines[:1], role="speaker", extra={"text": speaker["name"].strip()}))
-        speech = [speaker["speech"]] if speaker["speech"] else []
-        speech += [ln.text.strip() for ln in item.lines[1:]]
-        if speech:
-            rest = Item(item.kind, item.lines[1:] or item.lines[:1])
-            rest.extra["texts"] = speech
-            marked.append(rest)
-    return marked
-
-
-PLAY_WORDS = {
-    *("act", "scene", "scène", "szene", "akt", "escena", "scena", "atto", "действие"),
-    *("dramatis personae", "dramatis personæ", "persons represented", "personnages"),
-}
-
-
-def _speaker_name(name: str) -> bool:
-    letters = [ch for ch in name if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and len(name.split()) <= 4
 
 
 @cache
