@@ -142,3 +142,17 @@ def test_forced_encoding_wins_and_a_wrong_one_is_a_clear_error():
 def test_empty_input_is_refused():
     with pytest.raises(InputError, match="empty"):
         decode(b"  \n\n ", name="x.txt")
+
+
+def test_a_file_without_letters_is_refused():
+    with pytest.raises(InputError, match="no words"):
+        decode(b"1234 5678\n---- ----\n9012 3456\n", name="numbers.txt")
+
+
+def test_refusal_through_the_cli_is_one_line(tmp_path, run_cli):
+    image = tmp_path / "cover.txt"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    result = run_cli("build", image)
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "PNG image" in result.stderr
+    assert not list(tmp_path.glob("cover.*pub")) and not list(tmp_path.glob("cover.pdf"))

@@ -71,6 +71,8 @@ NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 LETTERS = re.compile(r"[^\W\d_]+")
 
+# A "text" with fewer letters than this (a table of numbers, a line of dashes) is no story.
+MIN_LETTERS = 5
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
 
@@ -339,6 +341,9 @@ def _refuse_unreadable(text: str, name: str) -> None:
     unreadable = sum(1 for ch in sample if _unreadable(ch))
     if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE):
         raise InputError(located(name, "looks like binary data, not text; pass a .txt file or set --encoding"))
+    letters = sum(1 for ch in sample[:20_000] if ch.isalpha())
+    if letters < MIN_LETTERS:
+        raise InputError(located(name, "has no words in it (hardly any letters); pass the text of a story"))
 
 
 def _unreadable(ch: str) -> bool:
