@@ -72,7 +72,7 @@ CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 LETTERS = re.compile(r"[^\W\d_]+")
 
 # A "text" with fewer letters than this (a table of numbers, a line of dashes) is no story.
-MIN_LETTERS = 5
+MIN_LETTERS = 3
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
 
