@@ -385,3 +385,13 @@ def test_a_first_line_starting_with_by_is_not_a_title_page():
 
 def test_an_authors_note_under_a_heading_is_not_its_title():
     assert titles(f"Chapter 1\n\nA/N: thanks for all the reviews\n\n{PROSE}") == [("Chapter 1", None)]
+
+
+def test_verse_keeps_the_indent_of_its_lines():
+    text = f"{PROSE}\n\nThe kettle sings before the dawn,\n  A thin song in a cold room;\nThe cat is curled.\n\n{PROSE}"
+    verse = book_of(text).chapters[0].blocks[1]
+    assert verse.lines == (
+        "The kettle sings before the dawn,",
+        "\u2003A thin song in a cold room;",
+        "The cat is curled.",
+    )

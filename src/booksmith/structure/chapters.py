@@ -48,7 +48,7 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
         elif item.kind == "break":
             blocks.append(SceneBreak(item.lines[0].number))
         elif item.kind == "verse":
-            texts = item.extra.get("texts") or [ln.text.strip() for ln in item.lines]
+            texts = item.extra.get("texts") or _indented_lines(item)
             lines = tuple(inline_markup(t) for t in texts)
             blocks.append(Verse(lines, item.lines[0].number, align=item.align))
         elif item.kind == "para":
@@ -60,6 +60,20 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
     if len(chapters) == 1 and chapters[0].kind == "front":
         chapters[0] = Chapter(None, chapters[0].blocks, kind="chapter")
     return chapters
+
+
+# An em space per two columns a verse line is indented beyond its stanza: HTML keeps
+# it (it is not collapsible white space), so alternate-line indents survive.
+EM_SPACE = "\u2003"
+MAX_VERSE_INDENT = 8
+
+
+def _indented_lines(item: Item) -> list[str]:
+    base = min(line.indent for line in item.lines)
+    return [
+        EM_SPACE * min(MAX_VERSE_INDENT, max(1, (line.indent - base) // 2)) * (line.indent > base) + line.text.strip()
+        for line in item.lines
+    ]
 
 
 def _tidy_breaks(blocks: list[Block]) -> list[Block]:
