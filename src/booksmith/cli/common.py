@@ -16,7 +16,11 @@ T = TypeVar("T")
 
 Output = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Folder for the books (created if missing); default: beside each input."),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Folder for the books (created if missing); default: beside each input. With --join: the book file.",
+    ),
 ]
 Formats = Annotated[str, typer.Option("--format", "-f", help="Comma-separated formats: epub, pdf, kepub.")]
 Title = Annotated[str | None, typer.Option("--title", help="Book title (default: from the text, else the file name).")]
