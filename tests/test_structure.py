@@ -395,3 +395,14 @@ def test_verse_keeps_the_indent_of_its_lines():
         "\u2003A thin song in a cold room;",
         "The cat is curled.",
     )
+
+
+def test_a_title_several_blank_lines_under_its_heading_is_still_its_title():
+    text = "\n\n\n\n".join(f"CHAPTER {n}.\n\n\n\nTHE TITLE {n}\n\n\n{PROSE}\n\n{PROSE}" for n in ("I", "II"))
+    assert titles(text) == [("Chapter I", "The Title I"), ("Chapter II", "The Title II")]
+
+
+def test_gaps_in_front_matter_are_not_scene_breaks():
+    chapters = book_of(f"A dedication to my mother.\n\n\n\nAn epigraph here.\n\n\n\nChapter 1\n\n{PROSE}").chapters
+    assert chapters[0].kind == "front"
+    assert not any(isinstance(b, SceneBreak) for b in chapters[0].blocks)

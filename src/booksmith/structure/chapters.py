@@ -59,6 +59,10 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
     flush()
     if len(chapters) == 1 and chapters[0].kind == "front":
         chapters[0] = Chapter(None, chapters[0].blocks, kind="chapter")
+    elif chapters and chapters[0].kind == "front" and chapters[0].title is None:
+        # Before the first heading the gaps are title-page layout, not scene breaks.
+        blocks = tuple(block for block in chapters[0].blocks if not isinstance(block, SceneBreak))
+        chapters[0] = Chapter(None, blocks, kind="front")
     return chapters
 
 

@@ -310,15 +310,20 @@ def _heading_run(items: list[Item], limit: int) -> int | None:
 
 
 def _attach_subtitles(items: list[Item]) -> None:
-    """Short lines right after a bare heading are its title ("CHAPTER I" / "A Rabbit-Hole")."""
+    """Short lines right after a bare heading are its title ("CHAPTER I" / "A Rabbit-Hole").
+
+    Blank lines between a heading and its title may be more than the text's
+    usual gap, so break items in between are skipped (a chapter never starts
+    with a scene break anyway).
+    """
     for index, item in enumerate(items[:-1]):
         if item.kind != "heading" or item.extra.get("own_title") or item.word == "contents":
             continue
-        following = items[index + 1]
-        if not _title_like(following):
+        following = _next_content(items, index + 1)
+        if following is None or not _title_like(following):
             continue
         text = following.text
-        after = items[index + 2] if index + 2 < len(items) else None
+        after = _next_content(items, items.index(following, index + 1) + 1, limit=3)
         if text.isupper() and after is not None and _title_like(after) and after.text.isupper():
             # A title in capitals running onto a second line of its own.
             text += " " + after.text
@@ -327,6 +332,14 @@ def _attach_subtitles(items: list[Item]) -> None:
             continue  # two short lines after a heading: only a title in capitals is one
         item.subtitle = text
         following.kind = "consumed"
+
+
+def _next_content(items: list[Item], start: int, limit: int = 3) -> Item | None:
+    """The first item from `start` that is not a scene break, looking a few items ahead."""
+    for item in items[start : start + limit]:
+        if item.kind != "break":
+            return item
+    return None
 
 
 def _title_like(item: Item) -> bool:
