@@ -117,7 +117,7 @@ def test_an_unconfirmed_contents_list_stays_as_front_matter():
 
 def test_chapter_pattern_overrides_detection():
     text = f"~ 1 ~\n\n{PROSE}\n\n~ 2 ~\n\n{PROSE}\n\nChapter 3\n\n{PROSE}"
-    assert [t for t, _ in titles(text, chapter_pattern=r"~ \d+ ~")] == ["~ 1 ~", "~ 2 ~"]
+    assert [t for t, _ in titles(text, chapter_pattern=r"~ \d+ ~")] == ["1", "2"]  # ornaments dropped
 
 
 def test_numbering_gap_and_long_text_without_chapters_warn():
@@ -406,3 +406,8 @@ def test_gaps_in_front_matter_are_not_scene_breaks():
     chapters = book_of(f"A dedication to my mother.\n\n\n\nAn epigraph here.\n\n\n\nChapter 1\n\n{PROSE}").chapters
     assert chapters[0].kind == "front"
     assert not any(isinstance(b, SceneBreak) for b in chapters[0].blocks)
+
+
+@pytest.mark.parametrize("heading", ["~ Chapter 1 ~", "**Chapter 1**", "=== Chapter 1 ===", "— Chapter 1 —"])
+def test_ornaments_around_a_heading(heading):
+    assert titles(f"{heading}\n\n{PROSE}\n\n{heading.replace('1', '2')}\n\n{PROSE}")[0] == ("Chapter 1", None)

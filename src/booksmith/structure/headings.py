@@ -20,6 +20,7 @@ BY_LINE = re.compile(
 )
 # Lines fan-fiction writers put under a chapter heading that are not its title.
 AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|CW)\b", re.IGNORECASE)
+HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -97,6 +98,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     if len(text) > MAX_HEADING:
         return None, None, ""
     found = patterns()
+    # "~ Chapter 1 ~", "**Chapter 1**", "=== Part Two ===": ornaments around a heading.
+    text = text.strip(HEADING_ORNAMENTS) if not found["markdown"].match(text) else text
     for level, key in (
         ("part", "part"),
         ("part", "ordinal_part"),
@@ -175,9 +178,11 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     """Items that are a bare `1.` or `IV` when the text numbers its chapters that way, in order."""
     found = patterns()["numbered"]
     candidates = [
-        i for i, item in enumerate(items) if item.kind == "para" and len(item.lines) == 1 and found.match(item.text)
+        i
+        for i, item in enumerate(items)
+        if item.kind == "para" and len(item.lines) == 1 and found.match(item.text.strip(HEADING_ORNAMENTS))
     ]
-    values = [number_value(items[i].text) for i in candidates]
+    values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
 
@@ -490,7 +495,7 @@ def readable_case(text: str) -> str:
 
 def heading_label(text: str) -> str:
     """How a heading is shown: its words as typed, without a closing full stop, capitals tamed."""
-    text = text.strip()
+    text = text.strip(HEADING_ORNAMENTS)
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
     if text.endswith(":"):
