@@ -411,3 +411,17 @@ def test_gaps_in_front_matter_are_not_scene_breaks():
 @pytest.mark.parametrize("heading", ["~ Chapter 1 ~", "**Chapter 1**", "=== Chapter 1 ===", "— Chapter 1 —"])
 def test_ornaments_around_a_heading(heading):
     assert titles(f"{heading}\n\n{PROSE}\n\n{heading.replace('1', '2')}\n\n{PROSE}")[0] == ("Chapter 1", None)
+
+
+def test_act_and_scene_on_one_line_with_abbreviated_speakers():
+    text = (
+        "ACT I. SCENE I.\nElsinore. A platform.\n\n  Ber. Who's there?\n  Fran. Nay, answer me.\n"
+        "  Ber. Long live the King!\n  Fran. Bernardo?\n  Ber. He.\n\nACT I. SCENE II.\nA room.\n\n  Fran. My lord."
+    )
+    chapters = book_of(text).chapters
+    assert [(c.title, c.subtitle) for c in chapters] == [
+        ("Act I. Scene I", "Elsinore. A platform"),
+        ("Act I. Scene II", "A room"),
+    ]
+    speakers = [b.text for b in chapters[0].blocks if getattr(b, "role", None) == "speaker"]
+    assert speakers == ["Ber", "Fran", "Ber", "Fran", "Ber"]

@@ -118,6 +118,10 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
             if title and (len(title) > 80 or title.endswith((",", ";"))):
                 return None, None, ""
             word = (groups.get("word") or key).lower()
+            if level == "part" and title and found["chapter"].match(title.strip(HEADING_ORNAMENTS)):
+                # "ACT I. SCENE I.": a scene, labelled with its act.
+                chapter = found["chapter"].match(title.strip(HEADING_ORNAMENTS))
+                return "chapter", chapter["title"] or chapter["spaced"], chapter["word"].lower()
             return level, title, f"{word} (ordinal)" if key == "ordinal_part" else word
     match = found["markdown"].match(text)
     if match:
@@ -354,7 +358,7 @@ def _title_like(item: Item) -> bool:
     text = item.text
     if len(item.lines) > 2 and not text.isupper():
         return False
-    if len(text) > 120 or text.startswith(("“", '"', "‘", "'")) or AUTHOR_NOTE.match(text):
+    if len(text) > 120 or text.startswith(("“", '"', "‘", "'", "[", "(")) or AUTHOR_NOTE.match(text):
         return False
     if not SENTENCE_END.search(text) or text.isupper():
         return True
