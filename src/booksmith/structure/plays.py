@@ -11,6 +11,25 @@ from booksmith.structure.lines import Item, Line
 SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я’'&. -]{1,30}?)(?:\.|:)(?:\s+(?P<speech>\S.*))?$")
 # "  Ham. To be, or not to be": a speaker's abbreviated name before the speech.
 ABBREVIATED = re.compile(r"^\s*(?P<name>[A-Z][a-z]{1,9}\.)\s+(?P<speech>\S.*)$")
+# Words that start lines of speech followed by a full stop, and are no one's name.
+NOT_NAMES = {
+    "nay",
+    "yes",
+    "yea",
+    "ay",
+    "no",
+    "well",
+    "oh",
+    "ah",
+    "alas",
+    "sir",
+    "madam",
+    "now",
+    "so",
+    "come",
+    "go",
+    "farewell",
+}
 # "SCENE: Elsinore." under the cast list says where the play happens.
 SETTING = re.compile(r"^(?:SCENE|PLACE|TIME|SCÈNE|ORT|LUGAR)[.:]\s+\S", re.IGNORECASE)
 STAGE_DIRECTION = re.compile(
@@ -50,7 +69,7 @@ def _abbreviated_names(items: list[Item]) -> set[str]:
         for line in item.lines
         if (match := ABBREVIATED.match(line.text))
     )
-    return {name for name, count in counts.items() if count >= 3}
+    return {name for name, count in counts.items() if count >= 3 and name[:-1].lower() not in NOT_NAMES}
 
 
 def _speaker_at(text: str, abbreviations: set[str]) -> tuple[str, str | None] | None:
