@@ -425,3 +425,9 @@ def test_act_and_scene_on_one_line_with_abbreviated_speakers():
     ]
     speakers = [b.text for b in chapters[0].blocks if getattr(b, "role", None) == "speaker"]
     assert speakers == ["Ber", "Fran", "Ber", "Fran", "Ber"]
+
+
+def test_poem_titles_in_a_book_of_verse():
+    poem = "The kettle sings before the dawn,\nA thin song in a cold room;\nThe cat is curled, the curtains drawn."
+    text = f"THE KETTLE\n\n{poem}\n\n{poem}\n\n                 November\n\n{poem}"
+    assert [t for t, _ in titles(text)] == ["The Kettle", "November"]

@@ -367,7 +367,7 @@ def _title_like(item: Item) -> bool:
 
 
 def mark_poem_titles(items: list[Item]) -> None:
-    """In a book that is mostly verse, a short line in capitals over a poem is the poem's title."""
+    """In a book that is mostly verse, a short line in capitals (or centred) over a poem is the poem's title."""
     verse = sum(1 for item in items if item.kind == "verse")
     prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
     if verse < 2 or verse < prose * 2:
@@ -378,7 +378,8 @@ def mark_poem_titles(items: list[Item]) -> None:
             item.kind == "para"
             and not item.role
             and len(item.lines) == 1
-            and item.text.isupper()
+            and (item.text.isupper() or item.align == "center")
+            and not SENTENCE_END.search(item.text.rstrip("."))
             and len(item.text) <= 60
             and following.kind == "verse"
         ):
