@@ -431,3 +431,12 @@ def test_poem_titles_in_a_book_of_verse():
     poem = "The kettle sings before the dawn,\nA thin song in a cold room;\nThe cat is curled, the curtains drawn."
     text = f"THE KETTLE\n\n{poem}\n\n{poem}\n\n                 November\n\n{poem}"
     assert [t for t, _ in titles(text)] == ["The Kettle", "November"]
+
+
+def test_wrapped_paragraphs_among_dialogue_are_prose_not_verse():
+    lines = ['"Yes," he said.', '"No," she said.', '"Why not?"', '"Because."']
+    wrapped = (
+        "The shop stood at the bottom of Weaver Lane, where the cobbles gave way\nto mud and the river smell came up."
+    )
+    blocks = book_of("\n\n".join([*lines, wrapped, *lines])).chapters[0].blocks
+    assert all(isinstance(b, Paragraph) for b in blocks)

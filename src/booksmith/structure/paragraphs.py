@@ -187,7 +187,7 @@ def _is_verse(block: list[Line], convention: str, width: int) -> bool:
         return False
     if min(ln.indent for ln in block) >= 10:
         return True  # set deep in the page: an address, a signature, a quotation in verse
-    if convention == "wrapped":
+    if convention == "wrapped" or (convention == "blank" and width <= 100):
         # A wrapping editor breaks a line only when the next word does not fit;
         # a line that stops well short of that was broken on purpose.
         chosen = sum(
