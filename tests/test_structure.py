@@ -440,3 +440,20 @@ def test_wrapped_paragraphs_among_dialogue_are_prose_not_verse():
     )
     blocks = book_of("\n\n".join([*lines, wrapped, *lines])).chapters[0].blocks
     assert all(isinstance(b, Paragraph) for b in blocks)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("CHAPTER XIV", "Chapter XIV"),
+        ("BOOK VI", "Book VI"),
+        ("THE LIVID SKY", "The Livid Sky"),
+        ("CAPÍTULO II. MI CASA", "Capítulo II. Mi Casa"),
+        ("DOWN THE RABBIT-HOLE", "Down the Rabbit-Hole"),
+        ("Already Mixed Case", "Already Mixed Case"),
+    ],
+)
+def test_capitals_are_tamed_for_headings(typed, shown):
+    from booksmith.structure.headings import readable_case
+
+    assert readable_case(typed) == shown

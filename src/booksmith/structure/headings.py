@@ -22,7 +22,10 @@ BY_LINE = re.compile(
 AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|CW)\b", re.IGNORECASE)
 HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
-ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+\.?$")
+# A well-formed Roman numeral ("XIV", not "LIVID"), kept in capitals when a title is tamed.
+ROMAN_NUMERAL = re.compile(r"^(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?$")
+# Words that are also numerals but in titles are words ("MIX", Italian "MI", "DI", "VI").
+NUMERAL_WORDS = {"I", "MIX", "MI", "DI", "LI", "CI", "VI", "MID", "DIV", "CD", "MD", "DC", "CV", "MC", "CC", "LX"}
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 # Words a title keeps in lower case unless they start it (English, French, German, Spanish, Italian, Dutch).
 SMALL_WORDS = {
@@ -487,15 +490,24 @@ def readable_case(text: str) -> str:
         return text
     words = text.split(" ")
     out = []
+    previous = ""
     for index, word in enumerate(words):
         core = word.strip(".,:;!?()[]\"'“”‘’")
-        if ROMAN_NUMERAL.match(core) and core not in ("I", "MIX", "DID", "CIVIL", "LID", "MILD", "DIM", "VIM"):
-            out.append(word)  # "XIV" stays a numeral
+        after_label = previous in _label_words()
+        previous = core.lower()
+        if ROMAN_NUMERAL.match(core) and (core not in NUMERAL_WORDS or after_label):
+            out.append(word)  # "XIV" stays a numeral, as "VI" does after "BOOK"
         elif index and core.lower() in SMALL_WORDS:
             out.append(word.lower())
         else:
             out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
     return " ".join(out)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    words = data_toml("headings.toml")
+    return frozenset(w.rstrip(".") for w in words["part_words"] + words["chapter_words"])
 
 
 def heading_label(text: str) -> str:
