@@ -9,7 +9,7 @@ from functools import cache
 
 from booksmith.model import Metadata
 from booksmith.resources import data_toml
-from booksmith.structure.lines import Item
+from booksmith.structure.lines import Item, Line
 from booksmith.structure.paragraphs import SENTENCE_END
 
 # "by Jane Doe", "A Novel by Jane Doe", "Poems by …", but not "Translated by …".
@@ -160,25 +160,41 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
 
 
 def _split_leading_headings(items: list[Item], custom: re.Pattern[str] | None) -> list[Item]:
-    """A heading typed on the first line of its chapter's text, with no blank line after it."""
+    """Headings typed inside a block of lines, with no blank line around them, become items of their own."""
     split: list[Item] = []
     for item in items:
-        first = item.lines[0].text.strip() if item.kind in ("para", "verse") and not item.role else ""
-        if len(item.lines) >= 2 and len(first) <= 60 and _is_leading_heading(item, first, custom):
-            split.append(Item("para", item.lines[:1]))
-            split.append(Item(item.kind, item.lines[1:]))
-        else:
+        if item.kind not in ("para", "verse") or item.role or len(item.lines) < 2:
             split.append(item)
+            continue
+        if not custom and len(item.lines) == 2 and heading_level(item.text)[0]:
+            split.append(item)  # "CHAPTER I." over "Down the Rabbit-Hole": one heading with its title
+            continue
+        current: list[Line] = []
+        for position, line in enumerate(item.lines):
+            if _heading_inside(item.lines, position, custom):
+                if current:
+                    split.append(Item(item.kind, current))
+                split.append(Item("para", [line]))
+                current = []
+            else:
+                current.append(line)
+        if current:
+            split.append(Item(item.kind, current) if len(current) < len(item.lines) else item)
     return split
 
 
-def _is_leading_heading(item: Item, first: str, custom: re.Pattern[str] | None) -> bool:
+def _heading_inside(lines: list[Line], position: int, custom: re.Pattern[str] | None) -> bool:
+    """A line that heads what follows it: the custom pattern, or a bare "Chapter 2" after a finished sentence."""
+    text = lines[position].text.strip()
+    if len(text) > 60:
+        return False
     if custom:
-        return bool(custom.fullmatch(first)) and not custom.fullmatch(item.text)
-    if len(item.lines) == 2 and heading_level(item.text)[0]:
-        return False  # "CHAPTER I." over "Down the Rabbit-Hole": one heading with its title
-    level, title, _word = heading_level(first)
-    return level in ("part", "chapter") and not title
+        return bool(custom.fullmatch(text))
+    level, title, _word = heading_level(text)
+    if level not in ("part", "chapter") or title or position + 1 >= len(lines):
+        return False
+    finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»'
+    return finished and lines[position + 1].text.strip()[:1].isupper()
 
 
 def _consistent_numbers(items: list[Item]) -> set[int]:
