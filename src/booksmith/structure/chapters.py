@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from booksmith.model import Block, Chapter, ChapterKind, Paragraph, SceneBreak, Verse, block_texts
 from booksmith.structure.headings import number_value, split_label
 from booksmith.structure.lines import Item
@@ -39,7 +41,8 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
             depth = depth_now
         else:
             depth, depth_now = 0, 0  # a preface or an afterword stands outside the parts
-        chapters.append(Chapter(title, tuple(tidy), kind=kind, subtitle=subtitle, depth=depth))
+        subtitle = inline_markup(subtitle) if subtitle else None
+        chapters.append(Chapter(inline_markup(title), tuple(tidy), kind=kind, subtitle=subtitle, depth=depth))
 
     for item in items:
         if item.kind == "heading":
@@ -58,7 +61,7 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
             blocks.append(Paragraph(inline_markup(text), item.align, item.lines[0].number, role=item.role))
     flush()
     if len(chapters) == 1 and chapters[0].kind == "front":
-        chapters[0] = Chapter(None, chapters[0].blocks, kind="chapter")
+        chapters[0] = replace(chapters[0], kind="chapter")
     elif chapters and chapters[0].kind == "front" and chapters[0].title is None:
         # Before the first heading the gaps are title-page layout, not scene breaks.
         blocks = tuple(block for block in chapters[0].blocks if not isinstance(block, SceneBreak))

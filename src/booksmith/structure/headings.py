@@ -20,6 +20,8 @@ BY_LINE = re.compile(
 )
 # Lines fan-fiction writers put under a chapter heading that are not its title.
 AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|CW)\b", re.IGNORECASE)
+# A line that opens with these is speech or a bracketed note, never a heading's title.
+OPENERS = ("“", '"', "‘", "'", "[", "(", "«", "„", "—")
 HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 # A well-formed Roman numeral ("XIV", not "LIVID"), kept in capitals when a title is tamed.
@@ -102,7 +104,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         return None, None, ""
     found = patterns()
     # "~ Chapter 1 ~", "**Chapter 1**", "=== Part Two ===": ornaments around a heading.
-    text = text.strip(HEADING_ORNAMENTS) if not found["markdown"].match(text) else text
+    if text[:1] in HEADING_ORNAMENTS and not found["markdown"].match(text):
+        text = text.strip(HEADING_ORNAMENTS)
     for level, key in (
         ("part", "part"),
         ("part", "ordinal_part"),
@@ -132,6 +135,18 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     return None, None, ""
 
 
+def _heading_with_title_line(item: Item) -> bool:
+    """Two lines that are one heading: "CHAPTER I." over "Down the Rabbit-Hole", not over the story's first line."""
+    second = item.lines[1].text.strip()
+    return heading_level(item.text)[0] is not None and not _sentence(second) and not second.startswith(OPENERS)
+
+
+def _sentence(text: str) -> bool:
+    """A line that reads as a sentence of the story ("She didn't know what to say, so she waited.")."""
+    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(text.split()) > 6 and sum(w[:1].islower() for w in words) > len(words) / 2
+
+
 def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
     """Turn heading paragraphs into heading items, with their titles, levels and subtitles."""
     custom = re.compile(chapter_pattern) if chapter_pattern else None
@@ -145,7 +160,9 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
             if custom.fullmatch(text):
                 item.kind, item.level, item.title, item.word = "heading", "chapter", text, "custom"
             continue
-        level, title, word = heading_level(text)
+        level, title, word = (
+            heading_level(text) if len(item.lines) == 1 or _heading_with_title_line(item) else (None, None, "")
+        )
         if level is None and index in numbered:
             level, title, word = "chapter", None, "number"
         if level:
@@ -166,20 +183,21 @@ def _split_leading_headings(items: list[Item], custom: re.Pattern[str] | None) -
         if item.kind not in ("para", "verse") or item.role or len(item.lines) < 2:
             split.append(item)
             continue
-        if not custom and len(item.lines) == 2 and heading_level(item.text)[0]:
+        if not custom and len(item.lines) == 2 and _heading_with_title_line(item):
             split.append(item)  # "CHAPTER I." over "Down the Rabbit-Hole": one heading with its title
             continue
         current: list[Line] = []
         for position, line in enumerate(item.lines):
             if _heading_inside(item.lines, position, custom):
                 if current:
-                    split.append(Item(item.kind, current))
+                    split.append(Item(item.kind if len(current) > 1 else "para", current))
                 split.append(Item("para", [line]))
                 current = []
             else:
                 current.append(line)
         if current:
-            split.append(Item(item.kind, current) if len(current) < len(item.lines) else item)
+            kind = item.kind if len(current) > 1 else "para"
+            split.append(Item(kind, current) if len(current) < len(item.lines) else item)
     return split
 
 
@@ -377,7 +395,7 @@ def _title_like(item: Item) -> bool:
     text = item.text
     if len(item.lines) > 2 and not text.isupper():
         return False
-    if len(text) > 120 or text.startswith(("“", '"', "‘", "'", "[", "(")) or AUTHOR_NOTE.match(text):
+    if len(text) > 120 or text.startswith(OPENERS) or AUTHOR_NOTE.match(text):
         return False
     if not SENTENCE_END.search(text) or text.isupper():
         return True
@@ -526,9 +544,9 @@ def _label_words() -> frozenset[str]:
     return frozenset(w.rstrip(".") for w in words["part_words"] + words["chapter_words"])
 
 
-def heading_label(text: str) -> str:
+def heading_label(text: str, *, ornaments: str = HEADING_ORNAMENTS) -> str:
     """How a heading is shown: its words as typed, without a closing full stop, capitals tamed."""
-    text = text.strip(HEADING_ORNAMENTS)
+    text = text.strip(ornaments)
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
     if text.endswith(":"):
@@ -543,8 +561,13 @@ def split_label(item: Item) -> tuple[str, str | None]:
         return (own or item.text), item.subtitle
     if own:
         label = item.text[: item.text.rfind(own)].rstrip(" .:-–—")
-        return heading_label(label) if label else heading_label(own), heading_label(own)
-    return heading_label(item.text), heading_label(item.subtitle) if item.subtitle else None
+        return heading_label(label) if label else heading_label(own), _title(own)
+    return heading_label(item.text), _title(item.subtitle) if item.subtitle else None
+
+
+def _title(text: str) -> str:
+    # A title keeps what surrounds it: "*Waited*" is emphasis, not an ornament.
+    return heading_label(text, ornaments=" ")
 
 
 @cache
