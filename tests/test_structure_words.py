@@ -40,6 +40,19 @@ PIECES = [
     "“Yes,” he said.",
     "                                   Yours truly,\n                                        ELIZA.",
     "snake_case __strong__ **bold** 2 * 3",
+    "Chapter 1: The Start",
+    "Chapter Three\nThe Title On the Next Line",
+    "I.",
+    "2.",
+    "EPILOGUE",
+    "BOOK ONE",
+    "Dramatis Personae",
+    "  Ber. Who's there?\n  Fran. Nay, answer me.",
+    "Title: X\nAuthor: Y\nSummary: Z",
+    "第一章 归来",
+    "Глава первая",
+    "~ Chapter 9 ~",
+    "CONTENTS\n  Chapter 1\n  Chapter 2",
 ]
 
 

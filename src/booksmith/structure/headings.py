@@ -308,13 +308,16 @@ def demote_contents(items: list[Item]) -> None:
                 items[index] = Item("consumed", items[index].lines)
         return
     contents = items[entries_from:end]
+    lines = [ln for item in contents if item.kind != "break" for ln in item.lines]
+    heading_line = items[start].lines[:1]
+    if entries_from == start and items[start].kind != "heading" and contents_line.match(lines[0].text.strip()):
+        lines = lines[1:]  # "CONTENTS" typed right above its entries: it becomes the heading
+        items.insert(start, Item("para", heading_line))
+        entries_from, end = entries_from + 1, end + 1
     if entries_from > start:
         items[start].kind, items[start].level, items[start].title = "heading", "front", items[start].text
         items[start].extra["own_title"] = None
         items[start].word = "contents"
-    lines = [ln for item in contents if item.kind != "break" for ln in item.lines]
-    if entries_from == start:
-        lines = lines[1:] if items[start].kind != "heading" and contents_line.match(lines[0].text.strip()) else lines
     items[entries_from] = Item("verse", lines, extra={"contents": True})
     for index in range(entries_from + 1, end):
         items[index] = Item("consumed", items[index].lines)
@@ -366,7 +369,7 @@ def _attach_subtitles(items: list[Item]) -> None:
         if item.kind != "heading" or item.extra.get("own_title") or item.word == "contents":
             continue
         following = _next_content(items, index + 1)
-        if following is None or not _title_like(following):
+        if following is None or not _title_like(following) or following.extra.get("contents"):
             continue
         text = following.text
         after = _next_content(items, items.index(following, index + 1) + 1, limit=3)
