@@ -457,3 +457,14 @@ def test_capitals_are_tamed_for_headings(typed, shown):
     from booksmith.structure.headings import readable_case
 
     assert readable_case(typed) == shown
+
+
+def test_a_collection_of_stories_titled_in_capitals():
+    stories = "\n\n\n\n".join(f"THE {name} STORY\n\n{PROSE}\n\n{PROSE}" for name in ("FIRST", "SECOND", "THIRD"))
+    book = book_of(f"STORIES OF THE SEA\n\n\n\n{stories}")
+    assert book.metadata.title == "Stories of the Sea"
+    assert [c.title for c in book.chapters] == ["The First Story", "The Second Story", "The Third Story"]
+
+
+def test_one_line_in_capitals_after_a_gap_is_not_a_heading():
+    assert titles(f"{PROSE}\n\n\n\nBOOM.\n\n{PROSE}") == [(None, None)]

@@ -171,6 +171,8 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
             item.extra["own_title"] = title
             item.extra["ordinal"] = word.endswith(" (ordinal)")
     _markdown_levels(items)
+    if not custom:
+        _layout_headings(items)
     demote_contents(items)
     _attach_subtitles(items)
     return items
@@ -226,6 +228,36 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
+
+
+def _layout_headings(items: list[Item]) -> None:
+    """In a text with no heading words, lines in capitals set apart by wide gaps head its stories.
+
+    A collection of stories titles each one in capitals after several blank lines
+    ("THE GIFT OF THE MAGI"); three or more such lines, and nothing else that
+    heads anything, make them the chapters.
+    """
+    if any(item.kind == "heading" for item in items):
+        return
+    found = [
+        index
+        for index in range(len(items) - 1)
+        if (items[index - 1].kind == "break" if index else _starts_prose(items, 1))
+        and items[index].kind == "para"
+        and len(items[index].lines) == 1
+        and _caps_title(items[index].text)
+        and items[index + 1].kind in ("para", "verse", "break")
+    ]
+    if len(found) >= 3:
+        for index in found:
+            items[index].kind, items[index].level, items[index].title = "heading", "chapter", items[index].text
+            items[index].word = "layout"
+            items[index].extra["own_title"] = None
+
+
+def _caps_title(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and text.isupper() and len(text) <= 60 and not text.endswith(("!", "?", ","))
 
 
 def _markdown_levels(items: list[Item]) -> None:
@@ -429,7 +461,12 @@ def mark_poem_titles(items: list[Item]) -> None:
 
 def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
     """`TITLE` / `by Author` at the very start is the title page, not text; a summary after it is the blurb."""
-    items, found = _title_page(items, known)
+    # Gaps between the short lines of a title page are layout, not scene breaks.
+    page = 0
+    while page < min(8, len(items)) and (items[page].kind == "break" or _short_para(items[page])):
+        page += 1
+    head = [item for item in items[:page] if item.kind != "break"]
+    items, found = _title_page(head + items[page:], known)
     if len(items) > 2 and items[0].kind == "para" and SUMMARY.match(items[0].text) and items[1].kind == "para":
         return items[2:], replace(found, description=items[1].text)
     return items, found
@@ -472,6 +509,10 @@ def by_line_author(text: str) -> str | None:
     return None
 
 
+def _short_para(item: Item) -> bool:
+    return item.kind == "para" and len(item.lines) <= 2 and len(item.text) <= 80
+
+
 def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
     first = items[0] if items else None
     if (
@@ -482,7 +523,7 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
     ):
         # Title and by-line typed on consecutive lines.
         items = [Item("para", first.lines[:-1]), Item("para", first.lines[-1:]), *items[1:]]
-    if len(items) < 2 or items[0].kind != "para" or items[1].kind != "para":
+    if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
     if len(title) > MAX_HEADING or len(items[0].lines) > 3 or title.endswith((",", ";")):

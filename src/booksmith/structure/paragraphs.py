@@ -148,9 +148,13 @@ def _lone_short_line(block: list[Line]) -> bool:
 def _ordinary_gap(blocks: list[tuple[int, list[Line]]], convention: str) -> int:
     """The usual number of blank lines between paragraphs; more than that is a scene break."""
     # In the line and indent conventions paragraphs have no gap, so any blank line is one.
-    gaps = Counter(g for g, _ in blocks[1:])
-    if convention in ("line", "indent") or not gaps:
-        return 0 if convention in ("line", "indent") else 1
+    if convention in ("line", "indent"):
+        return 0
+    # Gaps before a lone short line (a heading, a title) are layout, and would
+    # make a wide chapter gap look ordinary in a short text.
+    gaps = Counter(g for g, block in blocks[1:] if not _lone_short_line(block))
+    if not gaps:
+        return 1
     usual, count = gaps.most_common(1)[0]
     # A text that mixes one and two blank lines throughout uses both ordinarily;
     # scene breaks and chapter gaps are far rarer than paragraph gaps.
