@@ -230,6 +230,10 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
 
 
+# Blank lines that set a story's title apart in a collection (a scene break is usually fewer).
+WIDE_GAP = 3
+
+
 def _layout_headings(items: list[Item]) -> None:
     """In a text with no heading words, lines in capitals set apart by wide gaps head its stories.
 
@@ -242,7 +246,7 @@ def _layout_headings(items: list[Item]) -> None:
     found = [
         index
         for index in range(len(items) - 1)
-        if (items[index - 1].kind == "break" if index else _starts_prose(items, 1))
+        if (items[index - 1].extra.get("gap", 0) >= WIDE_GAP if index else _starts_prose(items, 1))
         and items[index].kind == "para"
         and len(items[index].lines) == 1
         and _caps_title(items[index].text)

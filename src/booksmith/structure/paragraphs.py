@@ -116,7 +116,7 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
         # heading line are layout, not a scene break.
         around_title = not ordinary and (_lone_short_line(block) or _lone_short_line(blocks[index - 1][1]))
         if index and gap > ordinary and items and items[-1].kind != "break" and not around_title:
-            items.append(Item("break", [block[0]]))
+            items.append(Item("break", [block[0]], extra={"gap": gap}))
         items.extend(_block_items(block, convention, width))
     return items
 
