@@ -468,3 +468,11 @@ def test_a_collection_of_stories_titled_in_capitals():
 
 def test_one_line_in_capitals_after_a_gap_is_not_a_heading():
     assert titles(f"{PROSE}\n\n\n\nBOOM.\n\n{PROSE}") == [(None, None)]
+
+
+def test_russian_capitals_are_tamed_to_sentence_case():
+    from booksmith.structure.headings import readable_case
+
+    assert readable_case("ГЛАВА ПЕРВАЯ") == "Глава первая"
+    assert readable_case("ЧАСТЬ ВТОРАЯ. ВОЙНА") == "Часть вторая. Война"
+    assert readable_case("ГЛАВА IV") == "Глава IV"

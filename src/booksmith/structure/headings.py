@@ -570,6 +570,10 @@ def readable_case(text: str) -> str:
     """A line typed in capitals, as a title: "DOWN THE RABBIT-HOLE" -> "Down the Rabbit-Hole"."""
     if not text.isupper() or len(text) <= 3:
         return text
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        # Russian titles capitalise only their first word: "ГЛАВА ПЕРВАЯ" -> "Глава первая".
+        tamed = re.sub(r"(^|[.!?:]\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), text.lower())
+        return _keep_numerals(text, tamed)
     words = text.split(" ")
     out = []
     previous = ""
@@ -584,6 +588,14 @@ def readable_case(text: str) -> str:
         else:
             out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
     return " ".join(out)
+
+
+def _keep_numerals(typed: str, tamed: str) -> str:
+    """Put back the Roman numerals of `typed` into the same words of `tamed`."""
+    return " ".join(
+        original if ROMAN_NUMERAL.match(original.strip(".,:;")) else word
+        for original, word in zip(typed.split(" "), tamed.split(" "), strict=False)
+    )
 
 
 @cache
