@@ -476,3 +476,14 @@ def test_russian_capitals_are_tamed_to_sentence_case():
     assert readable_case("ГЛАВА ПЕРВАЯ") == "Глава первая"
     assert readable_case("ЧАСТЬ ВТОРАЯ. ВОЙНА") == "Часть вторая. Война"
     assert readable_case("ГЛАВА IV") == "Глава IV"
+
+
+def test_volumes_and_books_both_stand_over_chapters():
+    text = "\n\n".join(["VOLUME I", "BOOK I", "CHAPTER I", PROSE, "BOOK II", "CHAPTER II", PROSE])
+    assert [(c.title, c.depth) for c in book_of(text).chapters] == [
+        ("Volume I", 0),
+        ("Book I", 0),
+        ("Chapter I", 1),
+        ("Book II", 0),
+        ("Chapter II", 1),
+    ]

@@ -18,7 +18,6 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
     chapters: list[Chapter] = []
     blocks: list[Block] = []
     heading: Item | None = None
-    part_words: list[str] = []  # the part words in use, outermost first ("volume", "book")
     depth_now = 0
 
     def flush() -> None:
@@ -30,13 +29,10 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
             return
         kind: ChapterKind = heading.level if heading.level in ("part", "front", "back") else "chapter"  # type: ignore[assignment]
         title, subtitle = split_label(heading)
-        if kind == "part" and heading.extra.get("ordinal"):
-            depth, depth_now = 0, 1  # "FIRST EPILOGUE" stands beside the book's outermost parts
-        elif kind == "part":
-            if heading.word not in part_words:
-                part_words.append(heading.word)
-            depth = min(part_words.index(heading.word), 2)
-            depth_now = depth + 1
+        if kind == "part":
+            # Volumes, books and parts all stand at the top of the contents: the
+            # model nests one level (parts over chapters), as EPUB readers show best.
+            depth, depth_now = 0, 1
         elif kind == "chapter":
             depth = depth_now
         else:

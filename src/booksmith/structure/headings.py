@@ -128,7 +128,7 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
                 # "ACT I. SCENE I.": a scene, labelled with its act.
                 chapter = found["chapter"].match(title.strip(HEADING_ORNAMENTS))
                 return "chapter", chapter["title"] or chapter["spaced"], chapter["word"].lower()
-            return level, title, f"{word} (ordinal)" if key == "ordinal_part" else word
+            return level, title, word
     match = found["markdown"].match(text)
     if match:
         return "chapter", match["title"], "#" * len(match["hashes"])
@@ -167,9 +167,8 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
             level, title, word = "chapter", None, "number"
         if level:
             item.kind, item.level, item.title = "heading", level, text
-            item.word = word.removesuffix(" (ordinal)")
+            item.word = word
             item.extra["own_title"] = title
-            item.extra["ordinal"] = word.endswith(" (ordinal)")
     _markdown_levels(items)
     if not custom:
         _layout_headings(items)
