@@ -36,7 +36,9 @@ def test_signature_is_placed_right():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["play.txt", "gutenberg-modern.txt", "poems.txt", "letters.txt", "chinese.txt"])
+@pytest.mark.parametrize(
+    "name", ["play.txt", "gutenberg-modern.txt", "gutenberg-old.txt", "poems.txt", "letters.txt", "chinese.txt"]
+)
 def test_fixture_books_pass_epubcheck(name, tmp_path):
     from conftest import epubcheck_problems
 
