@@ -24,6 +24,8 @@ class Metadata:
     publisher: str | None = None
     date: str | None = None
     rights: str | None = None
+    # Who produced this edition ("Produced by …" lines of an e-text), for the title page.
+    credits: tuple[str, ...] = ()
 
     def over(self, lower: Metadata) -> Metadata:
         """Return these facts, falling back to `lower` for every field not known here."""
@@ -43,6 +45,9 @@ class Paragraph:
     align: str | None = None
     # 1-based line of the source where it starts, for messages; not part of the text.
     line: int = field(default=0, compare=False)
+    # What the paragraph is in a play or an illustrated text: None (prose), "speaker",
+    # "stage-direction" or "caption" (an illustration's caption); rendered as a class.
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class Verse:
 
     lines: tuple[str, ...]
     line: int = field(default=0, compare=False)
+    # Presentation the source carried: None, "center" or "right" (a letter's signature).
+    align: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ def build(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
     debug: c.Debug = False,
+    join: Annotated[
+        bool, typer.Option("--join", help="Make one book of all the files (or a folder), one chapter each.")
+    ] = False,
 ) -> None:
     """Convert text files to ebooks: STEM.epub and STEM.pdf beside each input, or in -o DIR."""
     options = build_options(
@@ -70,6 +73,12 @@ def build(
         series_index=series_index,
         description=description,
     )
+    if join:
+        written = c.guarded(lambda: _build_joined(files, output, options, strict), debug=debug)
+        if not quiet:
+            for path in written:
+                typer.echo(str(path))
+        return
     taken: set[Path] = set()
     failed = False
     for name in files:
@@ -124,3 +133,34 @@ def _describe(name: str, loaded) -> None:
         f"title “{loaded.book.metadata.title}”, language {loaded.book.metadata.language}",
         err=True,
     )
+
+
+def _build_joined(files: list[str], output: str | None, options, strict: bool) -> list[Path]:
+    """--join: one book of every file; `-o book.epub` names the book (and picks its format)."""
+    from booksmith.join import join_sources, load_joined
+    from booksmith.pipeline import write_books
+
+    paths = join_sources(files)
+    loaded = load_joined(paths, options)
+    for warning in loaded.warnings:
+        c.warn(warning)
+    if strict and loaded.warnings:
+        raise c.fail(f"{len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
+    directory, stem = output, (paths[0].parent.name if len(files) == 1 and Path(files[0]).is_dir() else None)
+    stem = stem or paths[0].stem
+    named = _named_output(output)
+    if named:
+        directory, stem, fmt = str(named[0].parent), named[1], named[2]
+        options = replace(options, formats=(fmt,))
+    return write_books(loaded, paths[0], directory or str(paths[0].parent), options, stem=stem)
+
+
+def _named_output(output: str | None) -> tuple[Path, str, str] | None:
+    """`-o book.epub` -> (path, "book", "epub"); None when -o names a folder."""
+    if not output:
+        return None
+    path = Path(output)
+    for fmt, ending in ((f, s) for f, s in (("kepub", ".kepub.epub"), ("epub", ".epub"), ("pdf", ".pdf"))):
+        if path.name.lower().endswith(ending) and len(path.name) > len(ending):
+            return path, path.name[: -len(ending)], fmt
+    return None

@@ -17,7 +17,10 @@ T = TypeVar("T")
 Output = Annotated[
     str | None,
     typer.Option(
-        "--output", "-o", metavar="DIR", help="Folder for the books (created if missing); default: beside each input."
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="Folder for the books (created if missing); default: beside each input. With --join: the book file.",
     ),
 ]
 Formats = Annotated[

@@ -70,13 +70,15 @@ def _balanced(text: str) -> bool:
 
 def block_xhtml(block: Paragraph | Verse | SceneBreak | Heading) -> str:
     if isinstance(block, Paragraph):
-        align = f' class="{block.align}"' if block.align else ""
+        classes = " ".join(c for c in (block.align, block.role) if c)
+        align = f' class="{classes}"' if classes else ""
         return f"<p{align}>{inline(block.text)}</p>"
     if isinstance(block, SceneBreak):
         return '<hr class="scene-break"/>'
     if isinstance(block, Verse):
         lines = "\n".join(f'<p class="line">{inline(line)}</p>' for line in block.lines)
-        return f'<div class="verse">\n{lines}\n</div>'
+        verse_class = f"verse {block.align}" if block.align else "verse"
+        return f'<div class="{verse_class}">\n{lines}\n</div>'
     return f'<h3 class="inline-heading">{inline(block.text)}</h3>'
 
 
@@ -132,5 +134,6 @@ def titlepage_body(metadata: Metadata) -> str:
     if metadata.series:
         index = f" {metadata.series_index:g}" if metadata.series_index is not None else ""
         lines.append(f'<p class="series">{escape(metadata.series)}{index}</p>')
+    lines.extend(f'<p class="credits">{escape(credit)}</p>' for credit in metadata.credits)
     body = "\n".join(lines)
     return f'<section id="titlepage" class="titlepage" epub:type="titlepage">\n{body}\n</section>'

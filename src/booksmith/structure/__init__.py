@@ -1,0 +1,80 @@
+"""Turn cleaned text into a Book: paragraphs, verse, scene breaks, chapters and metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from booksmith.errors import InputError
+from booksmith.model import Book, Metadata, block_texts
+from booksmith.options import ReadOptions
+from booksmith.structure.boilerplate import fanfic_header, strip_gutenberg, take_credits
+from booksmith.structure.chapters import build_chapters, numbering_warnings
+from booksmith.structure.headings import mark_headings, mark_poem_titles, title_block
+from booksmith.structure.language import guess_language
+from booksmith.structure.lines import Line
+from booksmith.structure.paragraphs import (
+    detect_convention,
+    inline_markup,
+    join_lines,
+    make_items,
+    mend_broken_words,
+)
+from booksmith.structure.plays import mark_play
+
+__all__ = ["Structured", "guess_language", "inline_markup", "join_lines", "structure"]
+
+# Markers the book shows as a caption without the brackets (the word check must not look for them).
+ILLUSTRATION_MARKER = re.compile(r"\[Illustration\b:?|(?<=\[Illustration)\]", re.IGNORECASE)
+
+
+# Underscores typed around words for emphasis: the book shows <em> instead.
+TYPED_EMPHASIS = re.compile(r"(?<!\w)_+|_+(?!\w)")
+
+
+@dataclass(frozen=True)
+class Structured:
+    """A book as structure understood it, with what a reader of the source should know."""
+
+    book: Book
+    convention: str
+    warnings: tuple[str, ...] = ()
+    # The part of the text the book's body is made from (no boilerplate, header
+    # or title block): what the word check compares the rendered book against.
+    body_text: str = ""
+
+
+def structure(text: str, options: ReadOptions | None = None) -> Structured:
+    """Build the book model from cleaned text."""
+    options = options or ReadOptions()
+    lines = [Line(i + 1, line) for i, line in enumerate(text.split("\n"))]
+    found = Metadata()
+    if not options.keep_boilerplate:
+        lines, found = strip_gutenberg(lines)
+        lines, credits = take_credits(lines)
+        if credits:
+            found = replace(found, credits=credits)  # the body's own lines, not the header's copy
+    lines, header = fanfic_header(lines)
+    found = header.over(found)
+    if not any(line.text.strip() for line in lines):
+        raise InputError("no text is left once the header is removed; use --keep-boilerplate")
+    convention = options.paragraphs or detect_convention(lines)
+    items = make_items(lines, convention)
+    mend_broken_words(items, text)
+    items = mark_headings(items, options.chapter_pattern)
+    items = mark_play(items)
+    mark_poem_titles(items)
+    items, title_page = title_block(items, found)
+    found = found.over(title_page)  # a header states what a title page only shows
+    chapters = build_chapters(items)
+    sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
+    guessed = Metadata(language=guess_language(sample), title=options.fallback_title or "Untitled")
+    metadata = options.metadata.over(found.over(guessed))
+    first = next((item.lines[0].number for item in items if item.kind not in ("consumed", "dropped")), None)
+    dropped = {line.number for item in items if item.kind == "dropped" for line in item.lines}
+    body = "\n".join(
+        line.text for line in lines if first is not None and line.number >= first and line.number not in dropped
+    )
+    body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
+    body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
+    return Structured(Book(metadata, tuple(chapters)), convention, tuple(numbering_warnings(chapters)), body)

@@ -1,0 +1,284 @@
+"""Take Project Gutenberg boilerplate, credits and fan-fiction headers off the lines, as metadata."""
+
+from __future__ import annotations
+
+import re
+
+from booksmith.model import Metadata
+from booksmith.structure.lines import Line
+
+GUTENBERG_START = re.compile(
+    r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|^\s*\*+\s*START\*?\s*OF\s+THE\s+PROJECT", re.IGNORECASE
+)
+GUTENBERG_END = re.compile(r"^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
+# The old form: the licence ("SMALL PRINT") comes first and ends with this line.
+GUTENBERG_OLD_END_HEADER = re.compile(r"^\s*\*?END\*?\s*THE SMALL PRINT", re.IGNORECASE)
+# Closing lines before the licence: "End of the Project Gutenberg EBook of …",
+# "End of Project Gutenberg's …", or an old "***START**THE SMALL PRINT" footer.
+GUTENBERG_FOOTER = re.compile(
+    r"^\s*(?:\**\s*)?(?:The\s+)?End of (?:the )?Project Gutenberg|^\s*\*+\s*START\*+\s*THE SMALL PRINT",
+    re.IGNORECASE,
+)
+GUTENBERG_FIELD = re.compile(
+    r"^(?P<key>Title|Author|Language|Release Date|Translator|Editor|Produced by|Credits):\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+# "The Project Gutenberg EBook of Alice's Adventures in Wonderland, by Lewis Carroll"
+GUTENBERG_TITLE_LINE = re.compile(
+    r"^\W*The Project Gutenberg (?:e-?book|etext)(?: of)?\s+(?P<title>.+?)(?:,\s+by\s+(?P<author>.+?))?\s*$",
+    re.IGNORECASE,
+)
+CREDIT_LINE = re.compile(
+    r"^\s*(?:Produced by|E-?text prepared by|This e-?text was prepared by|Prepared by|Transcribed by|"
+    r"Scanned by|Proofread by|HTML version by|Transcribed from the \S+ edition by)\b",
+    re.IGNORECASE,
+)
+# How far into a text its Gutenberg header may reach, and its credits after the marker.
+HEADER_LINES = 1500
+CREDIT_BLOCKS = 6
+
+FANFIC_KEYS = {
+    "title": "title",
+    "author": "authors",
+    "authors": "authors",
+    "summary": "description",
+    "description": "description",
+    "fandom": "subjects",
+    "fandoms": "subjects",
+    "tags": "subjects",
+    "additional tags": "subjects",
+    "characters": "subjects",
+    "relationships": "subjects",
+    "relationship": "subjects",
+    "series": "series",
+    "language": "language",
+    "rating": "subjects",
+    "category": "subjects",
+    "genre": "subjects",
+    "genres": "subjects",
+    "published": "date",
+    "words": None,
+    "chapters": None,
+    "status": None,
+    "updated": None,
+    "completed": None,
+    "source": None,
+    "url": None,
+    "warnings": None,
+    "archive warning": None,
+    "archive warnings": None,
+    "kudos": None,
+    "hits": None,
+    "bookmarks": None,
+    "comments": None,
+    "packaged": None,
+    "story url": None,
+    "stats": None,
+    "collections": None,
+    "published at": None,
+}
+# "Name [3]", "Name (3)", "Name #3", "Name, part 3"
+SERIES_INDEX = re.compile(r"(?P<name>.+?)\s*(?:\[|\(|#|[,:]\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", re.IGNORECASE)
+POSTED = re.compile(r"^\s*Posted originally on the Archive of Our Own", re.IGNORECASE)
+HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{1,20}):\s*(?P<value>.*)$")
+LANGUAGE_NAMES = {
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "russian": "ru",
+    "polish": "pl",
+    "swedish": "sv",
+    "czech": "cs",
+    "finnish": "fi",
+    "danish": "da",
+    "norwegian": "no",
+    "latin": "la",
+    "greek": "el",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "hungarian": "hu",
+    "esperanto": "eo",
+    "català": "ca",
+    "catalan": "ca",
+    "français": "fr",
+    "deutsch": "de",
+    "español": "es",
+    "italiano": "it",
+    "português": "pt",
+    "nederlands": "nl",
+    "русский": "ru",
+}
+
+
+def language_code(name: str) -> str | None:
+    """A BCP 47 tag for a language as a header writes it ("English", "fr", "German")."""
+    name = name.strip().lower()
+    if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", name):
+        return name
+    return LANGUAGE_NAMES.get(name.split(",")[0].split(" and ")[0].strip())
+
+
+def strip_gutenberg(lines: list[Line]) -> tuple[list[Line], Metadata]:
+    """The text between the Gutenberg markers, and the header's title, author and language."""
+    head = lines[:HEADER_LINES]
+    start = next((i for i, ln in enumerate(head) if GUTENBERG_START.match(ln.text)), None)
+    if start is None:
+        start = next((i for i, ln in enumerate(head) if GUTENBERG_OLD_END_HEADER.match(ln.text)), None)
+    if start is None:
+        return lines, Metadata()
+    metadata = _gutenberg_fields(lines[:start])
+    end = next((i for i in range(len(lines) - 1, start, -1) if GUTENBERG_END.match(lines[i].text)), len(lines))
+    # The "End of the Project Gutenberg EBook of …" line sits just before the end
+    # marker (or, in old files, is the only end): everything from it on is licence.
+    footer = next((i for i in range(start + 1, end) if GUTENBERG_FOOTER.match(lines[i].text)), None)
+    if footer is not None and (end == len(lines) or end - footer < 40):
+        end = footer
+    return lines[start + 1 : end], metadata
+
+
+def _gutenberg_fields(header: list[Line]) -> Metadata:
+    values: dict[str, str] = {}
+    key = None
+    for line in header:
+        match = GUTENBERG_FIELD.match(line.text.strip())
+        if match:
+            key = match["key"].lower()
+            values.setdefault(key, match["value"].strip())
+        elif key == "title" and line.text.startswith(" ") and line.text.strip():
+            _continue_title(values, line.text.strip())
+        elif key in ("credits", "produced by") and line.text.startswith(" ") and line.text.strip():
+            values[key] += " " + line.text.strip()
+        else:
+            key = None
+            title_line = GUTENBERG_TITLE_LINE.match(line.text.strip())
+            if title_line and "title_line" not in values:
+                values["title_line"] = title_line["title"].strip(" ,")
+                values["author_line"] = (title_line["author"] or "").strip()
+    title = values.get("title") or values.get("title_line") or None
+    subtitle = values.get("subtitle") or None
+    author = values.get("author") or values.get("author_line") or ""
+    authors = tuple(a.strip() for a in re.split(r"\s+and\s+|;|&", author) if a.strip())
+    credits = tuple(v for k, v in values.items() if k in ("produced by", "credits") and v)
+    return Metadata(
+        title=title,
+        subtitle=subtitle,
+        authors=authors,
+        language=language_code(values.get("language", "")),
+        credits=credits,
+    )
+
+
+def _continue_title(values: dict[str, str], more: str) -> None:
+    """An indented line under `Title:` either goes on with a long title or is its subtitle."""
+    if "subtitle" in values:
+        values["subtitle"] += " " + more
+    elif values["title"].endswith((",", "-", ";", " of", " and", " the", " a")) or more[:1].islower():
+        values["title"] += " " + more
+    else:
+        values["subtitle"] = more
+
+
+def take_credits(lines: list[Line]) -> tuple[list[Line], tuple[str, ...]]:
+    """Move "Produced by …" paragraphs near the start out of the text, for the title page."""
+    credits: list[str] = []
+    remove: set[int] = set()
+    block: list[Line] = []
+    blocks_seen = 0
+    for index, line in enumerate(lines):
+        if line.text.strip():
+            block.append(line)
+            continue
+        if block:
+            blocks_seen += 1
+            _collect_credit(block, index - len(block), credits, remove)
+            block = []
+        if blocks_seen >= CREDIT_BLOCKS:
+            break
+    else:
+        if block:
+            _collect_credit(block, len(lines) - len(block), credits, remove)
+    if not remove:
+        return lines, ()
+    return [ln for i, ln in enumerate(lines) if i not in remove], tuple(credits)
+
+
+def _collect_credit(block: list[Line], first: int, credits: list[str], remove: set[int]) -> None:
+    if CREDIT_LINE.match(block[0].text):
+        credits.append(" ".join(ln.text.strip() for ln in block))
+        remove.update(range(first, first + len(block)))
+
+
+def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
+    """A block of `Key: value` lines at the top, as fan-fiction downloaders write them.
+
+    Values may follow their key on indented lines (`Fandom:` / `    The Long Road`),
+    as in the archive's own text download, which starts with the title and a
+    "Posted originally on …" line.
+    """
+    start = next((i for i, ln in enumerate(lines) if ln.text.strip()), 0)
+    fields: dict[str, list[str]] = {}
+    archive = next((i for i in range(start, min(start + 4, len(lines))) if POSTED.match(lines[i].text)), None)
+    if archive is not None:
+        fields["title"] = [lines[start].text.strip()] if archive > start else []
+        start = archive + 1
+        while start < len(lines) and not lines[start].text.strip():
+            start += 1
+    i = start
+    known = 0
+    target: str | None = None
+    while i < len(lines) and (lines[i].text.strip() or (known and _header_goes_on(lines, i))):
+        text = lines[i].text.strip()
+        match = HEADER_LINE.match(text)
+        if match and match["key"].lower() in FANFIC_KEYS and not lines[i].text[:1].isspace():
+            target = FANFIC_KEYS[match["key"].lower()]
+            known += 1
+            if target:
+                fields.setdefault(target, []).append(match["value"].strip())
+        elif target and lines[i].text[:1].isspace() and fields.get(target) == [""]:
+            fields[target] = [text]  # the value on the indented line under its key
+        elif target and lines[i].text[:1].isspace() and fields.get(target):
+            fields[target].append(text if target == "description" else text.strip(","))
+        elif target == "description" and fields.get("description"):
+            fields["description"].append(text)  # a summary running over several lines
+        elif target is None and known and lines[i].text[:1].isspace():
+            pass  # an indented value of a key booksmith does not keep
+        elif i == start or not fields:
+            return lines, Metadata()
+        else:
+            break
+        i += 1
+    if known < 2:
+        return lines, Metadata()
+    subjects = tuple(dict.fromkeys(s.strip() for v in fields.get("subjects", []) for s in v.split(",") if s.strip()))
+    authors = tuple(a.strip() for v in fields.get("authors", []) for a in re.split(r",|&| and ", v) if a.strip())
+    series = fields.get("series", [None])[0]
+    series_index = None
+    if series:
+        match = re.match(
+            r"(?P<name>.+?)\s*(?:\[|\(|#|,\s*part\s*|:\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", series, re.I
+        )
+        if match:
+            series, series_index = match["name"].strip(), float(match["n"])
+    metadata = Metadata(
+        title=fields.get("title", [None])[0] or None,
+        authors=authors,
+        description=" ".join(v for v in fields.get("description", []) if v) or None,
+        subjects=subjects,
+        series=series or None,
+        series_index=series_index,
+        language=language_code(fields.get("language", [""])[0]),
+        date=fields.get("date", [None])[0] or None,
+    )
+    return lines[i:], metadata
+
+
+def _header_goes_on(lines: list[Line], index: int) -> bool:
+    """A blank line inside the header: another known key follows it."""
+    following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+    match = HEADER_LINE.match(following)
+    return bool(match) and match["key"].lower() in FANFIC_KEYS

@@ -1,0 +1,319 @@
+"""Group lines into paragraphs, verse, scene breaks and captions, following the text's convention."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from functools import cache
+
+from booksmith import chars
+from booksmith.resources import data_toml
+from booksmith.structure.lines import Item, Line
+
+SENTENCE_END = re.compile(r"[.!?…:;,\"”’»)]$")
+LETTER_MARKS = re.compile(r"^(?:[oO0]{3,}|[xX]{3,})$")
+ILLUSTRATION = re.compile(r"^\[Illustration(?::\s*(?P<caption>.*?))?\]$", re.IGNORECASE | re.DOTALL)
+# Lines no longer than this are short enough to be verse in an unwrapped text.
+VERSE_LINE = 70
+EMPHASIS = (
+    (re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*(?![\w*])"), chars.STRONG_START, chars.STRONG_END),
+    (re.compile(r"(?<![\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])"), chars.STRONG_START, chars.STRONG_END),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"), chars.EMPHASIS_START, chars.EMPHASIS_END),
+    (re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])"), chars.EMPHASIS_START, chars.EMPHASIS_END),
+)
+
+
+@cache
+def _break_chars() -> str:
+    return data_toml("headings.toml")["break_mark_chars"] + "0"
+
+
+def is_break_mark(text: str) -> bool:
+    """A line of scene-break marks: `* * *`, `#`, `~~~`, `oOo`, spaced or indented."""
+    marks = text.replace(" ", "")
+    if not marks or len(marks) > 40:
+        return False
+    allowed = _break_chars()
+    if any(ch not in allowed for ch in marks):
+        return False
+    symbols = sum(1 for ch in marks if not ch.isalnum())
+    if not symbols:
+        # oOo, xXx, o0o: letters count as marks in runs of three or more, but
+        # not when they spell an exclamation such as "Ooo".
+        return bool(LETTER_MARKS.match(marks)) and not (marks[0].isupper() and marks[1:].islower())
+    if set(marks) == {"."}:
+        return len(marks) >= 3 and " " in text.strip()  # ". . ." but not an ellipsis typed as "..."
+    return len(marks) >= 3 or any(ch in "*#~§⁂※❦❧☙✻✽❖◊◆•" for ch in marks)
+
+
+def text_blocks(lines: list[Line]) -> list[tuple[int, list[Line]]]:
+    """Runs of non-blank lines, each with the number of blank lines before it."""
+    blocks: list[tuple[int, list[Line]]] = []
+    gap = 0
+    current: list[Line] | None = None
+    for line in lines:
+        if line.text.strip():
+            if current is None:
+                current = []
+                blocks.append((gap, current))
+            current.append(line)
+            gap = 0
+        else:
+            current = None
+            gap += 1
+    return blocks
+
+
+def detect_convention(lines: list[Line]) -> str:
+    """Which of blank, indent, line and wrapped the text uses to separate its paragraphs."""
+    blocks = text_blocks(lines)
+    texts = [ln for _, b in blocks for ln in b]
+    if not texts:
+        return "blank"
+    lengths = sorted(len(ln.text) for ln in texts)
+    p90 = lengths[int(len(lengths) * 0.9)]
+    if len(blocks) <= max(2, len(texts) * 0.05) and len(texts) >= 3 * len(blocks):
+        # Hardly any blank lines: either every line is a paragraph, or indents mark them.
+        indented = sum(1 for ln in texts if 1 <= ln.indent <= 8)
+        if indented >= len(texts) * 0.05 and p90 <= 100:
+            return "indent"
+        return "line" if p90 > 100 or _mostly_sentence_lines(texts) else "indent"
+    runs = [b for _, b in blocks if len(b) > 1]
+    in_runs = [ln for b in runs for ln in b]
+    # An indented line followed by a flush one starts a paragraph in the indent
+    # convention; verse indents whole runs of lines instead.
+    starts = sum(
+        1 for b in runs for line, following in itertools.pairwise(b) if 1 <= line.indent <= 8 and following.indent == 0
+    )
+    if starts >= max(2, len(runs) * 2) and p90 >= 55:
+        return "indent"
+    if len(in_runs) < len(texts) * 0.4:
+        return "blank"  # most paragraphs are one line each, between blank lines
+    run_lengths = sorted(len(ln.text) for ln in in_runs)
+    return "wrapped" if run_lengths[int(len(run_lengths) * 0.9)] <= 100 else "blank"
+
+
+def _mostly_sentence_lines(texts: list[Line]) -> bool:
+    ends = sum(1 for ln in texts if SENTENCE_END.search(ln.text.rstrip()))
+    return ends >= len(texts) * 0.7
+
+
+def wrap_width(lines: list[Line]) -> int:
+    """The column a hard-wrapped text breaks at (the 90th percentile of line lengths)."""
+    lengths = sorted(len(ln.text.rstrip()) for ln in lines if ln.text.strip())
+    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+
+
+def make_items(lines: list[Line], convention: str) -> list[Item]:
+    """Paragraphs, verse, captions and scene breaks, in order."""
+    blocks = _join_illustrations(text_blocks(lines))
+    ordinary = _ordinary_gap(blocks, convention)
+    width = wrap_width(lines)
+    items: list[Item] = []
+    for index, (gap, block) in enumerate(blocks):
+        # Without blank lines between paragraphs, the ones around a title or a
+        # heading line are layout, not a scene break.
+        around_title = not ordinary and (_lone_short_line(block) or _lone_short_line(blocks[index - 1][1]))
+        if index and gap > ordinary and items and items[-1].kind != "break" and not around_title:
+            items.append(Item("break", [block[0]], extra={"gap": gap}))
+        items.extend(_block_items(block, convention, width))
+    return items
+
+
+def _join_illustrations(blocks: list[tuple[int, list[Line]]]) -> list[tuple[int, list[Line]]]:
+    """An `[Illustration: …]` whose caption runs over blank lines is one block until its bracket closes."""
+    joined: list[tuple[int, list[Line]]] = []
+    open_at: int | None = None
+    depth = 0
+    for gap, block in blocks:
+        if open_at is None and block[0].text.lstrip().lower().startswith("[illustration"):
+            open_at, depth = len(joined), 0
+            joined.append((gap, list(block)))
+        elif open_at is not None:
+            joined[open_at][1].extend(block)
+        else:
+            joined.append((gap, block))
+        if open_at is not None:
+            depth += sum(ln.text.count("[") - ln.text.count("]") for ln in block)
+            if depth <= 0 or len(joined[open_at][1]) > 12:
+                open_at = None
+    return joined
+
+
+def _lone_short_line(block: list[Line]) -> bool:
+    return len(block) == 1 and len(block[0].text.strip()) < 60 and not is_break_mark(block[0].text)
+
+
+def _ordinary_gap(blocks: list[tuple[int, list[Line]]], convention: str) -> int:
+    """The usual number of blank lines between paragraphs; more than that is a scene break."""
+    # In the line and indent conventions paragraphs have no gap, so any blank line is one.
+    if convention in ("line", "indent"):
+        return 0
+    # Gaps before a lone short line (a heading, a title) are layout, and would
+    # make a wide chapter gap look ordinary in a short text.
+    gaps = Counter(g for g, block in blocks[1:] if not _lone_short_line(block))
+    if not gaps:
+        return 1
+    usual, count = gaps.most_common(1)[0]
+    # A text that mixes one and two blank lines throughout uses both ordinarily;
+    # scene breaks and chapter gaps are far rarer than paragraph gaps.
+    return max(g for g, n in gaps.items() if g == usual or (g > usual and n >= max(3, count * 0.35)))
+
+
+def _block_items(block: list[Line], convention: str, width: int) -> list[Item]:
+    if all(is_break_mark(ln.text) for ln in block):
+        return [Item("break", block[:1])]
+    joined = " ".join(ln.text.strip() for ln in block)
+    illustration = ILLUSTRATION.match(joined)
+    if illustration:
+        caption = (illustration["caption"] or "").strip()
+        return [_paragraph(block, role="caption", text=caption)] if caption else []
+    if len(block) == 1:
+        return [_paragraph(block)]
+    if convention == "line" and min(ln.indent for ln in block) < 10:
+        return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
+    if convention == "indent" and min(ln.indent for ln in block) < 10:
+        return _split_at_indents(block)
+    if _is_verse(block, convention, width):
+        return [Item("verse", block, align=_block_align(block, width))]
+    if convention == "blank" and sum(len(ln.text) > VERSE_LINE * 1.5 for ln in block) >= len(block) / 2:
+        # Lines as long as paragraphs, typed one under the other: each one is a paragraph.
+        return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
+    if convention == "indent" or _indent_marks_paragraphs(block):
+        return _split_at_indents(block)
+    return [_paragraph(block)]
+
+
+def _is_verse(block: list[Line], convention: str, width: int) -> bool:
+    """Lines whose breaks the writer chose: a poem, a song, an address, a list."""
+    if any(is_break_mark(ln.text) for ln in block):
+        return False
+    if min(ln.indent for ln in block) >= 10:
+        return True  # set deep in the page: an address, a signature, a quotation in verse
+    if convention == "wrapped" or (convention == "blank" and width <= 100):
+        # A wrapping editor breaks a line only when the next word does not fit;
+        # a line that stops well short of that was broken on purpose.
+        chosen = sum(
+            1
+            for line, following in itertools.pairwise(block)
+            if len(line.text.rstrip()) + 1 + len(following.text.split()[0]) < width - 2
+        )
+        return chosen >= (len(block) - 1) * 0.6 or _capital_lines(block)
+    lengths = [len(ln.text.strip()) for ln in block]
+    return sum(n <= VERSE_LINE for n in lengths) >= len(block) * 0.75 and max(lengths) < VERSE_LINE * 1.4
+
+
+def _capital_lines(block: list[Line]) -> bool:
+    """Every line after a comma or a full stop starts with a capital, as verse is printed."""
+    following = [ln.text.strip() for ln in block[1:]]
+    capitals = sum(1 for text in following if text[:1].isupper() or text[:1] in "“\"‘'([")
+    ends = sum(1 for ln in block[:-1] if ln.text.rstrip()[-1:] in ",;:.!?—-")
+    if len(block) == 2:
+        return capitals == 1 and ends == 1 and len(block[0].text.strip()) < VERSE_LINE
+    return capitals >= len(following) * 0.9 and ends >= len(following) * 0.5
+
+
+def _block_align(block: list[Line], width: int) -> str | None:
+    """Deeply indented blocks were placed by the writer: centred, or to the right like a signature."""
+    indent = min(ln.indent for ln in block)
+    if indent < 10:
+        return None
+    longest = max(len(ln.text.strip()) for ln in block)
+    centre = (width - longest) / 2
+    return "center" if abs(indent - centre) <= max(4, width * 0.08) else "right"
+
+
+def _indent_marks_paragraphs(block: list[Line]) -> bool:
+    """Some lines indented a little, the rest flush: each indented line starts a paragraph."""
+    indents = [ln.indent for ln in block]
+    return max(indents) <= 8 and any(indents[1:]) and indents[1:].count(0) >= 1
+
+
+def _split_at_indents(block: list[Line]) -> list[Item]:
+    items: list[Item] = []
+    current: list[Line] = []
+    base = min(ln.indent for ln in block)
+    for line in block:
+        if is_break_mark(line.text):
+            if current:
+                items.append(_paragraph(current))
+                current = []
+            items.append(Item("break", [line]))
+            continue
+        if current and line.indent > base:
+            items.append(_paragraph(current))
+            current = []
+        current.append(line)
+    if current:
+        items.append(_paragraph(current))
+    return items
+
+
+def _paragraph(lines: list[Line], *, role: str | None = None, text: str | None = None) -> Item:
+    first = lines[0]
+    align = None
+    if len(lines) == 1 and first.indent >= 10 and len(first.text.strip()) < 70:
+        align = "center" if first.indent < 30 or len(first.text.strip()) > 20 else "right"
+    item = Item("para", lines, align=align, role=role)
+    if text is not None:
+        item.extra["text"] = text
+    return item
+
+
+BROKEN_WORD = re.compile(r"(\w+)-$")
+LEADING_WORD = re.compile(r"^\s*([^\W\d_]+)(\S*)")
+
+
+def mend_broken_words(items: list[Item], text: str) -> None:
+    """Rejoin a word a line end split with a hyphen ("exam-" / "ple"), only where that is clearly what happened.
+
+    Clearly means the text spells the whole word elsewhere ("example") and never
+    writes it with that hyphen ("exam-ple"); "well-" / "known" keeps its hyphen.
+    """
+    candidates = [
+        (item, index)
+        for item in items
+        if item.kind == "para" and len(item.lines) > 1
+        for index in range(len(item.lines) - 1)
+        if item.lines[index].text.endswith("-") and LEADING_WORD.match(item.lines[index + 1].text)
+    ]
+    if not candidates:
+        return
+    lowered = text.casefold()
+    words = set(re.findall(r"[^\W\d_]+", lowered))
+    hyphenated = set(re.findall(r"[^\W\d_]+-[^\W\d_]+", lowered))
+    for item, index in candidates:
+        line, following = item.lines[index], item.lines[index + 1]
+        head = BROKEN_WORD.search(line.text)
+        tail = LEADING_WORD.match(following.text)
+        if not head or not tail or not tail.group(1)[0].islower():
+            continue
+        whole = (head.group(1) + tail.group(1)).casefold()
+        if whole in words and f"{head.group(1)}-{tail.group(1)}".casefold() not in hyphenated:
+            # The rest of the word and the punctuation after it move up: "exam-" / "ple," -> "example,".
+            line.text = line.text[:-1] + tail.group(1) + tail.group(2)
+            following.text = following.text[tail.end(2) :].lstrip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join a hard-wrapped paragraph: spaces between lines, hyphens and dashes at ends kept."""
+    out = lines[0].strip()
+    for line in lines[1:]:
+        part = line.strip()
+        if not part:
+            continue
+        if out.endswith(("-", "—", "–")) and not out.endswith((" -", " —", " –")) and part[:1].isalpha():
+            out += part  # "well-" + "known": a hyphen kept, never a space inserted
+        else:
+            out += " " + part
+    return out
+
+
+def inline_markup(text: str) -> str:
+    """Replace typed emphasis (_word_, *word*, **word**) with the model's markup characters."""
+    if "*" not in text and "_" not in text:
+        return text
+    for pattern, start, end in EMPHASIS:
+        text = pattern.sub(lambda m, s=start, e=end: s + m.group(1) + e, text)
+    return text
