@@ -1,0 +1,147 @@
+"""Join separately laid-out PDFs (front matter, chapters, a folio overlay) into one book with pypdf.
+
+WeasyPrint gives each chunk its own subset of every font; `merge_fonts` replaces
+them with one subset per face, so the book embeds each font once.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from booksmith.options import RenderOptions
+from booksmith.render import Rendered
+from booksmith.render.blocks import plain
+from booksmith.writers.pdf.fonts import merge_fonts
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chapter's laid-out PDF and what the outline says of it."""
+
+    pdf: bytes
+    title: str
+    kind: str
+    depth: int
+
+
+def join(
+    target: Path,
+    *,
+    front: bytes,
+    chapters: list[Chunk],
+    overlay: bytes,
+    blanks_after: list[bool],
+    facing: bool,
+    rendered: Rendered,
+    options: RenderOptions,
+) -> None:
+    """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    front_pages = _append(writer, front)
+    if facing and front_pages % 2:
+        writer.add_blank_page()
+    body_start = len(writer.pages)
+    starts = []
+    for chunk, blank in zip(chapters, blanks_after, strict=True):
+        starts.append(len(writer.pages))
+        _append(writer, chunk.pdf)
+        if blank:
+            writer.add_blank_page()
+    _stamp(writer, PdfReader(io.BytesIO(overlay)).pages, body_start)
+    merge_fonts(writer)
+    _outline(writer, chapters, starts)
+    _page_labels(writer, body_start)
+    _metadata(writer, rendered, options)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    with target.open("wb") as handle:
+        writer.write(handle)
+
+
+def _append(writer, pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    for source in reader.pages:
+        writer.add_page(source)
+    return len(reader.pages)
+
+
+def _stamp(writer, overlay_pages, first: int) -> None:
+    """Draw each overlay page over a body page as a form XObject.
+
+    Cheaper than pypdf's `merge_page`, which rewrites (and leaves uncompressed)
+    every page's content stream: here the page's own stream is kept as it is.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    def stream(data: bytes):
+        content = DecodedStreamObject()
+        content.set_data(data)
+        return writer._add_object(content)
+
+    save, draw = stream(b"q\n"), stream(b"\nQ q /BsFolio Do Q\n")
+    for index, source in enumerate(overlay_pages):
+        form = DecodedStreamObject()
+        form.set_data(source.get_contents().get_data())
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(source.mediabox)
+        form[NameObject("/Resources")] = source["/Resources"].clone(writer)
+        page = writer.pages[first + index]
+        resources = page["/Resources"].get_object()
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            xobjects = DictionaryObject()
+            resources[NameObject("/XObject")] = xobjects
+        xobjects.get_object()[NameObject("/BsFolio")] = writer._add_object(form)
+        contents = page.get("/Contents")
+        if contents is None:  # a blank page: its overlay is empty too
+            continue
+        own = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *own, draw])
+
+
+def _outline(writer, chapters: list[Chunk], starts: list[int]) -> None:
+    """Bookmarks: parts at the top level, the chapters after a part nested under it."""
+    part = None
+    for chunk, start in zip(chapters, starts, strict=True):
+        parent = part if chunk.depth and part is not None else None
+        item = writer.add_outline_item(plain(chunk.title), start, parent=parent)
+        if chunk.kind == "part":
+            part = item
+        elif not chunk.depth:
+            part = None
+
+
+def _page_labels(writer, body_start: int) -> None:
+    """Viewers show the printed numbers: roman for the front matter, arabic from the first chapter."""
+    if body_start:
+        writer.set_page_label(0, body_start - 1, style="/r")
+    writer.set_page_label(body_start, len(writer.pages) - 1, style="/D", start=1)
+
+
+def _metadata(writer, rendered: Rendered, options: RenderOptions) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
+    from booksmith import __version__
+
+    metadata = rendered.book.metadata
+    info = {
+        "/Title": plain(metadata.title or "Untitled"),
+        "/Author": ", ".join(metadata.authors),
+        "/Subject": metadata.description or "",
+        "/Keywords": ", ".join(metadata.subjects),
+        "/Creator": f"booksmith {__version__}",
+        "/Producer": f"booksmith {__version__} (WeasyPrint, pypdf)",
+    }
+    if options.timestamp is not None:
+        stamp = datetime.fromtimestamp(options.timestamp, UTC).strftime("D:%Y%m%d%H%M%SZ")
+        info["/CreationDate"] = info["/ModDate"] = stamp
+    writer.add_metadata({key: value for key, value in info.items() if value})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(rendered.language)
+    writer.page_mode = "/UseOutlines"
