@@ -43,6 +43,10 @@ KeepBoilerplate = Annotated[
 SceneBreak = Annotated[str, typer.Option("--scene-break", help="Ornament drawn for scene breaks.")]
 PageSize = Annotated[str, typer.Option("--page-size", help="PDF page: a5, a4, letter, trade, pocket or ereader.")]
 FontSize = Annotated[float | None, typer.Option("--font-size", help="PDF body font size in points.")]
+PdfVariant = Annotated[
+    str | None, typer.Option("--pdf-variant", help="PDF standard: pdf/ua-1 (tagged) or pdf/a-3b (archival).")
+]
+CoverPage = Annotated[str | None, typer.Option("--cover-page", help="Image (JPEG or PNG) set as the PDF's first page.")]
 Quotes = Annotated[str, typer.Option("--quotes", help="Quotation style: auto (the language's), american or british.")]
 DashStyle = Annotated[
     str, typer.Option("--dash-style", help="Dashes: auto, closed (a—b), spaced (a — b), en-spaced (a – b) or keep.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from booksmith.cli.common import fail
 from booksmith.model import Metadata
 from booksmith.options import (
@@ -9,6 +11,7 @@ from booksmith.options import (
     FORMATS,
     PAGE_SIZES,
     PARAGRAPH_CONVENTIONS,
+    PDF_VARIANTS,
     QUOTE_STYLES,
     BuildOptions,
     ReadOptions,
@@ -50,12 +53,17 @@ def build_options(
     no_smart_quotes: bool,
     no_verify: bool,
     timestamp: int | None,
+    pdf_variant: str | None = None,
+    cover_page: str | None = None,
 ) -> BuildOptions:
     """BuildOptions from the shared build flags; a bad choice is a one-line usage error."""
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)
     _choice("--page-size", page_size, PAGE_SIZES)
+    _choice("--pdf-variant", pdf_variant, PDF_VARIANTS)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
+    if cover_page is not None and not Path(cover_page).is_file():
+        raise fail(f"{cover_page}: no such image for --cover-page; give the path of a JPEG or PNG file")
     if font_size is not None and not 4 <= font_size <= 72:
         raise fail("--font-size must be between 4 and 72 points")
     metadata = Metadata(title=title, authors=tuple(author or ()), language=language)
@@ -69,7 +77,13 @@ def build_options(
         ),
         typography=TypographyOptions(smart_quotes=not no_smart_quotes, quotes=quotes, dash_style=dash_style),
         render=RenderOptions(
-            theme=theme, scene_break=scene_break, page_size=page_size, font_size=font_size, timestamp=timestamp
+            theme=theme,
+            scene_break=scene_break,
+            page_size=page_size,
+            font_size=font_size,
+            timestamp=timestamp,
+            pdf_variant=pdf_variant,
+            cover_page=cover_page,
         ),
         formats=parse_formats(formats),
         verify=not no_verify,

@@ -57,27 +57,32 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     workers = min(options.pdf_workers or os.cpu_count() or 1, len(documents))
     with _runner(workers, sheets) as run:
         laid = run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html])
-        folios, starts, blanks = _paginate([part.pages for part in laid], facing)
+        folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
         anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
-        overlay_html = page(rendered, options, _overlay_body(starts, blanks))
+        overlay_html = page(rendered, options, _overlay_body(body_folios))
         front, overlay = run(_layout_chunk, [(front_html, ""), (overlay_html, OVERLAY_CSS)])
-    chunks = [Chunk(part.pdf, document.title, document.kind, document.depth) for part, document in zip(laid, documents)]
+    chunks = [
+        Chunk(part.pdf, document.title, document.kind, document.depth)
+        for part, document in zip(laid, documents, strict=True)
+    ]
     join(
         target,
         front=front.pdf,
         chapters=chunks,
         overlay=overlay.pdf,
-        blanks_after=[blanks[i] for i in range(len(documents))],
+        blanks_after=blanks,
         facing=facing,
         rendered=rendered,
         options=options,
     )
 
 
-def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], dict[int, bool]]:
-    """Each chapter's first folio, the folio of every body page, and whether a blank page follows a chapter."""
-    folios, blanks, all_pages = [], {}, []
+def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], list[bool]]:
+    """Each chapter's first folio, every body page's folio (negative when blank), and where blanks follow."""
+    folios: list[int] = []
+    blanks: list[bool] = []
+    all_pages: list[int] = []
     folio = 1
     for index, count in enumerate(counts):
         folios.append(folio)
@@ -85,14 +90,14 @@ def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], di
         folio += count
         # A chapter ending on a right-hand page is followed by a blank left one,
         # so that the next chapter opens on the right (unless it is the last).
-        blanks[index] = facing and count % 2 == 1 and index < len(counts) - 1
-        if blanks[index]:
+        blanks.append(facing and count % 2 == 1 and index < len(counts) - 1)
+        if blanks[-1]:
             all_pages.append(-folio)
             folio += 1
     return folios, all_pages, blanks
 
 
-def _overlay_body(pages: list[int], _blanks: dict[int, bool]) -> str:
+def _overlay_body(pages: list[int]) -> str:
     """One empty sheet per body page, carrying its folio (none on blank pages, marked negative)."""
     sheets = [f'<div class="sheet" data-folio="{number if number > 0 else ""}"></div>' for number in pages]
     return '<div class="body">\n' + "\n".join(sheets) + "\n</div>"

@@ -65,7 +65,7 @@ def merge_fonts(writer) -> None:
 
             shared[_name("/Length1")] = NumberObject(len(data))
         for font in fonts[1:]:
-                _descriptor(font)[_name(_file_key(font))] = _descriptor(fonts[0]).raw_get(_file_key(fonts[0]))
+            _descriptor(font)[_name(_file_key(font))] = _descriptor(fonts[0]).raw_get(_file_key(fonts[0]))
 
 
 def _all_resources(writer):
@@ -200,7 +200,7 @@ def _installed_fonts() -> dict[str, tuple[Path, int]]:
             check=False,
         ).stdout
         for line in listing.splitlines():
-            name, index, file = (line.split("\t", 2) + ["", ""])[:3]
+            name, index, file = ([*line.split("\t", 2), "", ""])[:3]
             if name and file and index.isdigit():
                 found.setdefault(name, (Path(file), int(index)))
     for path in sorted(data_path("fonts").iterdir()):

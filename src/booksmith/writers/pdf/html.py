@@ -112,27 +112,37 @@ def _contents(rendered: Rendered, folios: dict[str, int] | None) -> str:
 
 
 def body(documents: list[Document]) -> str:
-    """The chapters, each `<section>` labelled with its running head, inside the body's page group."""
+    """The chapters inside the body's page group, each opening with a mark that sets its running heads.
+
+    The strings are set by an empty block on the opener, not by the section: WeasyPrint's
+    `first-except` treats every page a string-setting element spans as its first.
+    """
     sections = []
     for document in documents:
-        head = escape(document.title)
-        sections.append(document.body.replace("<section ", f'<section data-head="{head}" ', 1))
+        opening, rest = document.body.split("\n", 1)
+        mark = f'<div class="head-mark" data-head="{escape(document.title)}"></div>'
+        sections.append(f"{opening}\n{mark}\n{rest}")
     return '<div class="body">\n' + "\n".join(sections) + "\n</div>"
 
 
 def stylesheets(rendered: Rendered, options: RenderOptions) -> list[str]:
     """Fonts, the theme, the print rules, the page size, then the book's own values (title, font size)."""
-    title = plain(rendered.book.metadata.title or "Untitled").replace("\\", "\\\\").replace('"', '\\"')
+    title = _css_string(plain(rendered.book.metadata.title or "Untitled"))
     sheets = [
         font_faces(),
         rendered.css,
         styles_path("print.css").read_text(encoding="utf-8"),
         styles_path(f"page-{options.page_size}.css").read_text(encoding="utf-8"),
-        f'div.body {{ string-set: book "{title}"; }}',
+        f'div.head-mark {{ string-set: chapter attr(data-head), book "{title}"; }}',
+        f'body.print hr.scene-break::before {{ content: "{_css_string(options.scene_break)}"; }}',
     ]
     if options.font_size:
         sheets.append(f"html {{ font-size: {float(options.font_size):g}pt; }}")
     return sheets
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def font_faces() -> str:

@@ -84,8 +84,10 @@ def _stamp(writer, overlay_pages, first: int) -> None:
         content.set_data(data)
         return writer._add_object(content)
 
-    save, draw = stream(b"q\n"), stream(b"\nQ q /BsFolio Do Q\n")
+    save = stream(b"q\n")
     for index, source in enumerate(overlay_pages):
+        # Pages of one chunk share their resources: each page's form needs its own name.
+        name = f"/BsFolio{index}"
         form = DecodedStreamObject()
         form.set_data(source.get_contents().get_data())
         form[NameObject("/Type")] = NameObject("/XObject")
@@ -98,12 +100,12 @@ def _stamp(writer, overlay_pages, first: int) -> None:
         if xobjects is None:
             xobjects = DictionaryObject()
             resources[NameObject("/XObject")] = xobjects
-        xobjects.get_object()[NameObject("/BsFolio")] = writer._add_object(form)
+        xobjects.get_object()[NameObject(name)] = writer._add_object(form)
         contents = page.get("/Contents")
         if contents is None:  # a blank page: its overlay is empty too
             continue
         own = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *own, draw])
+        page[NameObject("/Contents")] = ArrayObject([save, *own, stream(f"\nQ q {name} Do Q\n".encode())])
 
 
 def _outline(writer, chapters: list[Chunk], starts: list[int]) -> None:
@@ -111,7 +113,7 @@ def _outline(writer, chapters: list[Chunk], starts: list[int]) -> None:
     part = None
     for chunk, start in zip(chapters, starts, strict=True):
         parent = part if chunk.depth and part is not None else None
-        item = writer.add_outline_item(plain(chunk.title), start, parent=parent)
+        item = writer.add_outline_item(title=plain(chunk.title), page_number=start, parent=parent)
         if chunk.kind == "part":
             part = item
         elif not chunk.depth:
