@@ -12,6 +12,8 @@ from booksmith.render import Document, Rendered
 from booksmith.render.blocks import escape, plain
 from booksmith.resources import data_path, data_text, data_toml, styles_path
 
+# The opening paragraph's first letter (with any quote before it), after the chapter title.
+OPENING_LETTER = re.compile(r"(</h2>\n<p>)([“‘«\"'(\[]*\w)")
 EMPTY_META = re.compile(r'<meta name="[^"]+" content=""/>\n')
 # Page sizes set on facing pages, whose chapters open on a right-hand page.
 SCREEN_SIZES = ("ereader",)
@@ -121,6 +123,8 @@ def body(documents: list[Document]) -> str:
     for document in documents:
         opening, rest = document.body.split("\n", 1)
         mark = f'<div class="head-mark" data-head="{escape(document.title)}"></div>'
+        # A real element for the initial: WeasyPrint overprints the line when ::first-letter floats.
+        rest = OPENING_LETTER.sub(r'\1<span class="initial">\2</span>', rest, count=1)
         sections.append(f"{opening}\n{mark}\n{rest}")
     return '<div class="body">\n' + "\n".join(sections) + "\n</div>"
 
