@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pdf_novel import novel  # noqa: E402
+from pdf_novel import novel
 
 SINGLE_PASS = """
 import sys

@@ -20,7 +20,7 @@ SENTENCES = [
     "Nobody in the village remembered a winter so long, nor a harbour so quiet under the snow.",
     "She folded the letter twice, then opened it again, as though the words might have changed.",
     "Wind pressed against the shutters; somewhere below, a boat knocked patiently at its mooring.",
-    "They spoke about the weather, which was easier than speaking about anything that mattered.",
+    "They spoke about the weather, which was *easier* than speaking about **anything** that mattered.",
 ]
 
 
@@ -278,7 +278,7 @@ def test_cover_page_is_the_first_page(tmp_path):
 
 
 def test_greek_and_cyrillic_use_the_book_font(tmp_path):
-    text = "Ein Buch\n\nΚαλημέρα κόσμε, είπε ο φύλακας.\n\nДобрый вечер, сказал смотритель маяка.\n"
+    text = "Ein Buch\n\nΚαλημέρα κόσμε, είπε ο φύλακας.\n\nДобрый вечер, сказал **смотритель** маяка.\n"
     path = build(tmp_path, text, scene_break="*")
     fonts = {
         str(o.get_object()["/BaseFont"])
@@ -286,6 +286,7 @@ def test_greek_and_cyrillic_use_the_book_font(tmp_path):
         for o in p["/Resources"].get("/Font", {}).values()
     }
     assert all("EB-Garamond" in name for name in fonts), fonts
+    assert any("Bold" in name for name in fonts), "the bold word is not in the bold face"
     assert "Καλημέρα" in "".join(page_texts(path))
 
 

@@ -9,9 +9,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from booksmith.options import BuildOptions, RenderOptions
 from booksmith.pipeline import convert
-from pypdf import PdfReader
 
 HERE = Path(__file__).parent
 RESOLUTION = "100"
@@ -26,7 +27,7 @@ def main() -> None:
             for name, label in (("opening", "1"), ("body", "2")):
                 number = str(labels.index(label) + 1)
                 target = HERE / f"pdf-{theme}-{name}"
-                command = ["pdftoppm", "-r", RESOLUTION, "-f", number, "-l", number, "-png", "-singlefile"]
+                command = ["pdftoppm", "-r", RESOLUTION, "-f", number, "-l", number, "-gray", "-png", "-singlefile"]
                 subprocess.run([*command, str(pdf), str(target)], check=True)
                 print(f"{target}.png")
 
