@@ -318,3 +318,24 @@ def test_weasyprint_is_imported_only_for_pdfs(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_single_pass_carries_the_same_metadata(single_book):
+    info = PdfReader(single_book).metadata
+    assert (info.title, info.author) == ("The Salt Ledger", "Ada Fenwick")
+    assert info["/CreationDate"].startswith("D:20231114")
+
+
+def test_pdf_a_has_an_output_intent_and_xmp_metadata(tmp_path):
+    path = build(tmp_path, novel(parts=1, chapters_per_part=2, paragraphs=2), pdf_variant="pdf/a-3b")
+    root = PdfReader(path).trailer["/Root"]
+    assert "/OutputIntents" in root
+    assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+
+
+def test_ereader_chapters_open_on_the_next_page_without_blanks(tmp_path):
+    path = build(tmp_path, novel(), page_size="ereader", pdf_workers=1)
+    texts = page_texts(path)
+    assert all(text.strip() for text in texts), "an e-reader book has no blank pages"
+    box = PdfReader(path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (255, 340)

@@ -33,6 +33,8 @@ OVERLAY_CSS = """
 @page body:right { @top-center { content: none; } @bottom-center { content: string(folio); } }
 div.sheet { break-before: page; height: 1px; string-set: folio attr(data-folio); }
 """
+# Pages per part of the folio overlay, laid out in parallel (even: see write_pdf).
+OVERLAY_PAGES = 96
 # Fresh workers after this many chapters: WeasyPrint keeps the memory it frees.
 TASKS_PER_WORKER = 20
 
@@ -60,8 +62,12 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
         anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
-        overlay_html = page(rendered, options, _overlay_body(body_folios))
-        front, overlay = run(_layout_chunk, [(front_html, ""), (overlay_html, OVERLAY_CSS)])
+        # The overlay in parts of an even number of pages (each part starts on a right-hand page, as the body does).
+        overlays = [
+            (page(rendered, options, _overlay_body(body_folios[start : start + OVERLAY_PAGES])), OVERLAY_CSS)
+            for start in range(0, len(body_folios), OVERLAY_PAGES)
+        ]
+        front, *overlay = run(_layout_chunk, [(front_html, ""), *overlays])
     chunks = [
         Chunk(part.pdf, document.title, document.kind, document.depth)
         for part, document in zip(laid, documents, strict=True)
@@ -70,7 +76,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         target,
         front=front.pdf,
         chapters=chunks,
-        overlay=overlay.pdf,
+        overlays=[part.pdf for part in overlay],
         blanks_after=blanks,
         facing=facing,
         rendered=rendered,

@@ -49,10 +49,11 @@ def merge_fonts(writer) -> None:
             face.uses.append((fonts, name))
     by_original: dict[tuple[Path, int], list[object]] = {}
     for face in faces.values():
-        canonical = _merge_face(face)
-        original = _original(_font_file(canonical).get_data())
-        if original is not None:
-            by_original.setdefault(original, []).append(canonical)
+        first = next(iter(face.objects.values())).get_object()
+        original = _original(_font_file(first).get_data())
+        if original is None:  # no file to cut one subset from: each chunk keeps its own (larger, still right)
+            continue
+        by_original.setdefault(original, []).append(_merge_face(face))
     for (path, index), fonts in by_original.items():
         glyphs = set()
         for font in fonts:

@@ -32,13 +32,16 @@ def join(
     *,
     front: bytes,
     chapters: list[Chunk],
-    overlay: bytes,
+    overlays: list[bytes],
     blanks_after: list[bool],
     facing: bool,
     rendered: Rendered,
     options: RenderOptions,
 ) -> None:
-    """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios."""
+    """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios.
+
+    `overlays` hold one page per body page (blank ones included), drawn over it.
+    """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -52,7 +55,8 @@ def join(
         _append(writer, chunk.pdf)
         if blank:
             writer.add_blank_page()
-    _stamp(writer, PdfReader(io.BytesIO(overlay)).pages, body_start)
+    overlay_pages = [page for part in overlays for page in PdfReader(io.BytesIO(part)).pages]
+    _stamp(writer, overlay_pages, body_start)
     merge_fonts(writer)
     _outline(writer, chapters, starts)
     _page_labels(writer, body_start)
