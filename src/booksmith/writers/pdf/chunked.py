@@ -3,7 +3,7 @@
 Chapters open on a fresh page, so each paginates on its own: workers lay them out
 in parallel (WeasyPrint's layout is pure Python, one core per process). Once every
 chapter's page count is known, the front matter (whose contents list page numbers)
-and an overlay holding only the folios are laid out, and `join` assembles the book.
+is laid out, and `join` assembles the book and draws the folios.
 Running heads need no second pass: they depend only on the chapter and on the side
 of the page, and every chunk starts on a right-hand page as the book's chapters do.
 """
@@ -22,19 +22,11 @@ from booksmith.resources import styles_path
 from booksmith.writers.pdf.html import SCREEN_SIZES, anchor, body, chapters, front_matter, page, stylesheets
 from booksmith.writers.pdf.join import Chunk, join
 
-# A chunk draws no folios (the overlay does), so that its page numbers need not be known.
+# A chunk draws no folios (join draws them), so that its page numbers need not be known.
 CHUNK_CSS = """
 @page body:left { @bottom-center { content: none; } }
 @page body:right { @bottom-center { content: none; } }
 """
-# The overlay: one page per body page, with only the folio (empty on blank pages).
-OVERLAY_CSS = """
-@page body:left { @top-center { content: none; } @bottom-center { content: string(folio); } }
-@page body:right { @top-center { content: none; } @bottom-center { content: string(folio); } }
-div.sheet { break-before: page; height: 1px; string-set: folio attr(data-folio); }
-"""
-# Pages per part of the folio overlay, laid out in parallel (even: see write_pdf).
-OVERLAY_PAGES = 96
 # Fresh workers after this many chapters: WeasyPrint keeps the memory it frees.
 TASKS_PER_WORKER = 20
 
@@ -62,12 +54,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
         anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
-        # The overlay in parts of an even number of pages (each part starts on a right-hand page, as the body does).
-        overlays = [
-            (page(rendered, options, _overlay_body(body_folios[start : start + OVERLAY_PAGES])), OVERLAY_CSS)
-            for start in range(0, len(body_folios), OVERLAY_PAGES)
-        ]
-        front, *overlay = run(_layout_chunk, [(front_html, ""), *overlays])
+        (front,) = run(_layout_chunk, [(front_html, "")])
     chunks = [
         Chunk(part.pdf, document.title, document.kind, document.depth)
         for part, document in zip(laid, documents, strict=True)
@@ -76,7 +63,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         target,
         front=front.pdf,
         chapters=chunks,
-        overlays=[part.pdf for part in overlay],
+        folios=body_folios,
         blanks_after=blanks,
         facing=facing,
         rendered=rendered,
@@ -101,12 +88,6 @@ def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], li
             all_pages.append(-folio)
             folio += 1
     return folios, all_pages, blanks
-
-
-def _overlay_body(pages: list[int]) -> str:
-    """One empty sheet per body page, carrying its folio (none on blank pages, marked negative)."""
-    sheets = [f'<div class="sheet" data-folio="{number if number > 0 else ""}"></div>' for number in pages]
-    return '<div class="body">\n' + "\n".join(sheets) + "\n</div>"
 
 
 class _runner:

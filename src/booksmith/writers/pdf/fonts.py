@@ -70,7 +70,7 @@ def merge_fonts(writer) -> None:
 
 
 def _all_resources(writer):
-    """The resource dictionaries of every page and of the forms (folio overlays) they draw."""
+    """The resource dictionaries of every page and of the forms they draw."""
     for page in writer.pages:
         resources = page["/Resources"].get_object()
         yield resources

@@ -1,4 +1,4 @@
-"""Join separately laid-out PDFs (front matter, chapters, a folio overlay) into one book with pypdf.
+"""Join separately laid-out PDFs (front matter, chapters) into one book with pypdf, and number its pages.
 
 WeasyPrint gives each chunk its own subset of every font; `merge_fonts` replaces
 them with one subset per face, so the book embeds each font once.
@@ -14,6 +14,7 @@ from pathlib import Path
 from booksmith.options import RenderOptions
 from booksmith.render import Rendered
 from booksmith.render.blocks import plain
+from booksmith.writers.pdf.folios import draw_folios
 from booksmith.writers.pdf.fonts import merge_fonts
 
 
@@ -32,7 +33,7 @@ def join(
     *,
     front: bytes,
     chapters: list[Chunk],
-    overlays: list[bytes],
+    folios: list[int],
     blanks_after: list[bool],
     facing: bool,
     rendered: Rendered,
@@ -40,9 +41,9 @@ def join(
 ) -> None:
     """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios.
 
-    `overlays` hold one page per body page (blank ones included), drawn over it.
+    `folios` gives every body page's number (0 or less for a blank page).
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
     front_pages = _append(writer, front)
@@ -55,8 +56,7 @@ def join(
         _append(writer, chunk.pdf)
         if blank:
             writer.add_blank_page()
-    overlay_pages = [page for part in overlays for page in PdfReader(io.BytesIO(part)).pages]
-    _stamp(writer, overlay_pages, body_start)
+    draw_folios(writer, body_start, folios, options.page_size, options.font_size)
     merge_fonts(writer)
     _outline(writer, chapters, starts)
     _page_labels(writer, body_start)
@@ -73,43 +73,6 @@ def _append(writer, pdf: bytes) -> int:
     for source in reader.pages:
         writer.add_page(source)
     return len(reader.pages)
-
-
-def _stamp(writer, overlay_pages, first: int) -> None:
-    """Draw each overlay page over a body page as a form XObject.
-
-    Cheaper than pypdf's `merge_page`, which rewrites (and leaves uncompressed)
-    every page's content stream: here the page's own stream is kept as it is.
-    """
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    def stream(data: bytes):
-        content = DecodedStreamObject()
-        content.set_data(data)
-        return writer._add_object(content)
-
-    save = stream(b"q\n")
-    for index, source in enumerate(overlay_pages):
-        # Pages of one chunk share their resources: each page's form needs its own name.
-        name = f"/BsFolio{index}"
-        form = DecodedStreamObject()
-        form.set_data(source.get_contents().get_data())
-        form[NameObject("/Type")] = NameObject("/XObject")
-        form[NameObject("/Subtype")] = NameObject("/Form")
-        form[NameObject("/BBox")] = ArrayObject(source.mediabox)
-        form[NameObject("/Resources")] = source["/Resources"].clone(writer)
-        page = writer.pages[first + index]
-        resources = page["/Resources"].get_object()
-        xobjects = resources.get("/XObject")
-        if xobjects is None:
-            xobjects = DictionaryObject()
-            resources[NameObject("/XObject")] = xobjects
-        xobjects.get_object()[NameObject(name)] = writer._add_object(form)
-        contents = page.get("/Contents")
-        if contents is None:  # a blank page: its overlay is empty too
-            continue
-        own = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *own, stream(f"\nQ q {name} Do Q\n".encode())])
 
 
 def _outline(writer, chapters: list[Chunk], starts: list[int]) -> None:
