@@ -338,3 +338,15 @@ def test_ereader_chapters_open_on_the_next_page_without_blanks(tmp_path):
     assert all(text.strip() for text in texts), "an e-reader book has no blank pages"
     box = PdfReader(path).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (255, 340)
+
+
+def test_contents_links_go_to_the_chapters(book):
+    reader = PdfReader(book)
+    openers = {reader.get_destination_page_number(item) for item in outline_items(reader.outline)}
+    targets = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            destination = annotation.get_object().get("/Dest")
+            if destination is not None:
+                targets.add(reader.get_page_number(destination[0].get_object()))
+    assert targets == openers

@@ -56,7 +56,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
         (front,) = run(_layout_chunk, [(front_html, "")])
     chunks = [
-        Chunk(part.pdf, document.title, document.kind, document.depth)
+        Chunk(part.pdf, anchor(document), document.title, document.kind, document.depth)
         for part, document in zip(laid, documents, strict=True)
     ]
     join(

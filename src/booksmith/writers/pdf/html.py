@@ -15,6 +15,8 @@ from booksmith.resources import data_path, data_text, data_toml, styles_path
 # The opening paragraph's first letter (with any quote before it), after the chapter title.
 OPENING_LETTER = re.compile(r"(</h2>\n<p>)([“‘«\"'(\[]*\w)")
 EMPTY_META = re.compile(r'<meta name="[^"]+" content=""/>\n')
+# Links from the contents to chapters laid out as other documents (see join.resolve_links).
+CHAPTER_LINK = "booksmith-chapter:"
 # Page sizes set on facing pages, whose chapters open on a right-hand page.
 SCREEN_SIZES = ("ereader",)
 
@@ -107,8 +109,9 @@ def _contents(rendered: Rendered, folios: dict[str, int] | None) -> str:
     for document in chapters(rendered):
         target = anchor(document)
         nested = ' class="nested"' if document.depth else ""
-        folio = f' data-folio="{folios[target]}"' if folios else ""
-        entries.append(f'<li{nested}><a href="#{target}"{folio}>{escape(document.title)}</a></li>')
+        # Chunked: the chapter is in another document, so the link names it for `join` to resolve.
+        link = f'{CHAPTER_LINK}{target}" data-folio="{folios[target]}' if folios else f"#{target}"
+        entries.append(f'<li{nested}><a href="{link}">{escape(document.title)}</a></li>')
     heading = escape(rendered.labels["contents"])
     return f'<nav class="contents" id="contents">\n<h1>{heading}</h1>\n<ol>\n' + "\n".join(entries) + "\n</ol>\n</nav>"
 

@@ -16,6 +16,7 @@ from booksmith.render import Rendered
 from booksmith.render.blocks import plain
 from booksmith.writers.pdf.folios import draw_folios
 from booksmith.writers.pdf.fonts import merge_fonts
+from booksmith.writers.pdf.html import CHAPTER_LINK
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Chunk:
     """One chapter's laid-out PDF and what the outline says of it."""
 
     pdf: bytes
+    anchor: str
     title: str
     kind: str
     depth: int
@@ -59,6 +61,7 @@ def join(
     draw_folios(writer, body_start, folios, options.page_size, options.font_size)
     merge_fonts(writer)
     _outline(writer, chapters, starts)
+    _resolve_links(writer, body_start, {chunk.anchor: start for chunk, start in zip(chapters, starts, strict=True)})
     _page_labels(writer, body_start)
     _metadata(writer, rendered, options)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
@@ -73,6 +76,21 @@ def _append(writer, pdf: bytes) -> int:
     for source in reader.pages:
         writer.add_page(source)
     return len(reader.pages)
+
+
+def _resolve_links(writer, front_pages: int, starts: dict[str, int]) -> None:
+    """Turn the contents' `booksmith-chapter:` links into links to the chapters' first pages."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    for page in writer.pages[:front_pages]:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if uri.startswith(CHAPTER_LINK) and uri[len(CHAPTER_LINK) :] in starts:
+                target = writer.pages[starts[uri[len(CHAPTER_LINK) :]]]
+                del annotation["/A"]
+                annotation[NameObject("/Dest")] = ArrayObject([target.indirect_reference, NameObject("/Fit")])
 
 
 def _outline(writer, chapters: list[Chunk], starts: list[int]) -> None:
