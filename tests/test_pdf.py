@@ -350,3 +350,18 @@ def test_contents_links_go_to_the_chapters(book):
             if destination is not None:
                 targets.add(reader.get_page_number(destination[0].get_object()))
     assert targets == openers
+
+
+@pytest.mark.parametrize(
+    ("counts", "facing", "expected"),
+    [
+        # A chapter ending on a right-hand page gets a blank left page (folio counted, not printed).
+        ([3, 2, 1], True, ([1, 5, 7], [1, 2, 3, -4, 5, 6, 7], [True, False, False])),
+        ([2, 2], True, ([1, 3], [1, 2, 3, 4], [False, False])),
+        ([3, 2, 1], False, ([1, 4, 6], [1, 2, 3, 4, 5, 6], [False, False, False])),
+    ],
+)
+def test_paginate_places_blank_pages_before_right_hand_openers(counts, facing, expected):
+    from booksmith.writers.pdf.chunked import _paginate
+
+    assert _paginate(counts, facing) == expected

@@ -48,7 +48,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     facing = options.page_size not in SCREEN_SIZES
     sheets = stylesheets(rendered, options)
     chapter_html = [page(rendered, options, body([d])) for d in documents]
-    workers = min(options.pdf_workers or os.cpu_count() or 1, len(documents))
+    workers = min(options.pdf_workers or _usable_cpus(), len(documents))
     with _runner(workers, sheets) as run:
         laid = run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html])
         folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
@@ -69,6 +69,13 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
         rendered=rendered,
         options=options,
     )
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine's in a container or under taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], list[bool]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from string import Template
 
 from booksmith import __version__
@@ -15,9 +16,9 @@ from booksmith.resources import data_path, data_text, data_toml, styles_path
 # The opening paragraph's first letter (with any quote before it), after the chapter title.
 OPENING_LETTER = re.compile(r"(</h2>\n<p>)([“‘«\"'(\[]*\w)")
 EMPTY_META = re.compile(r'<meta name="[^"]+" content=""/>\n')
-# Links from the contents to chapters laid out as other documents (see join.resolve_links).
+# Links from the contents to chapters laid out as other documents (see join._resolve_links).
 CHAPTER_LINK = "booksmith-chapter:"
-# Page sizes set on facing pages, whose chapters open on a right-hand page.
+# Page sizes read one page at a time: no facing pages, chapters open on the next page.
 SCREEN_SIZES = ("ereader",)
 
 
@@ -31,8 +32,8 @@ def anchor(document: Document) -> str:
     return "ch" + document.file_name.rsplit("-", 1)[-1].split(".")[0]
 
 
-def page(rendered: Rendered, options: RenderOptions, body: str) -> str:
-    """A complete HTML document around `body`, carrying the book's language and metadata."""
+def page(rendered: Rendered, options: RenderOptions, content: str) -> str:
+    """A complete HTML document around `content`, carrying the book's language and metadata."""
     metadata = rendered.book.metadata
     html = Template(data_text("templates", "print.html")).substitute(
         language=escape(rendered.language),
@@ -44,7 +45,7 @@ def page(rendered: Rendered, options: RenderOptions, body: str) -> str:
         version=__version__,
         theme=escape(options.theme),
         size=escape(options.page_size),
-        body=body,
+        body=content,
         created=_created(options.timestamp),
     )
     return EMPTY_META.sub("", html)
@@ -78,8 +79,6 @@ def front_matter(rendered: Rendered, options: RenderOptions, folios: dict[str, i
 
 def image_url(path: str) -> str:
     """The file URL of an image path, escaped for an attribute (the writer checked that it exists)."""
-    from pathlib import Path
-
     return escape(Path(path).resolve().as_uri())
 
 
