@@ -49,8 +49,12 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     sheets = stylesheets(rendered, options)
     chapter_html = [page(rendered, options, body([d])) for d in documents]
     workers = min(options.pdf_workers or _usable_cpus(), len(documents))
+    # The first chapter is laid out here, before the workers fork: they inherit fonts, hyphenation
+    # dictionaries and WeasyPrint's caches already loaded instead of each loading its own.
+    _init_worker(sheets)
+    first = _layout_chunk((chapter_html[0], CHUNK_CSS))
     with _runner(workers, sheets) as run:
-        laid = run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html])
+        laid = [first, *run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html[1:]])]
         folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
         anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
