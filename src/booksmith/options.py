@@ -12,6 +12,7 @@ DASH_STYLES = ("auto", "closed", "spaced", "en-spaced", "keep")
 QUOTE_STYLES = ("auto", "american", "british")
 FORMATS = ("epub", "pdf", "kepub")
 PAGE_SIZES = ("a5", "a4", "letter", "trade", "pocket", "ereader")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +65,12 @@ class RenderOptions:
     no_cover: bool = False
     # Put the shipped OFL fonts (and their licence) inside the EPUB.
     embed_fonts: bool = False
+    # PDF standard to conform to, one of PDF_VARIANTS (tagged or archival); None for a plain PDF.
+    pdf_variant: str | None = None
+    # Path of an image placed as the PDF's first page; None for no cover page.
+    cover_page: str | None = None
+    # Worker processes laying out the PDF's chapters; None uses every CPU, 1 lays out in-process.
+    pdf_workers: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

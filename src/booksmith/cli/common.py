@@ -62,6 +62,13 @@ FontSize = Annotated[float | None, typer.Option("--font-size", metavar="PT", hel
 Quotes = Annotated[
     str, typer.Option("--quotes", metavar="STYLE", help="Quotation style: auto (the language's), american or british.")
 ]
+PdfVariant = Annotated[
+    str | None,
+    typer.Option("--pdf-variant", metavar="NAME", help="PDF standard: pdf/ua-1 (tagged) or pdf/a-3b (archival)."),
+]
+CoverPage = Annotated[
+    str | None, typer.Option("--cover-page", metavar="IMAGE", help="Image (JPEG or PNG) set as the PDF's first page.")
+]
 DashStyle = Annotated[
     str,
     typer.Option(

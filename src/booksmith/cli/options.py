@@ -11,6 +11,7 @@ from booksmith.options import (
     FORMATS,
     PAGE_SIZES,
     PARAGRAPH_CONVENTIONS,
+    PDF_VARIANTS,
     QUOTE_STYLES,
     BuildOptions,
     ReadOptions,
@@ -58,12 +59,17 @@ def build_options(
     series: str | None = None,
     series_index: float | None = None,
     description: str | None = None,
+    pdf_variant: str | None = None,
+    cover_page: str | None = None,
 ) -> BuildOptions:
     """BuildOptions from the shared build flags; a bad choice is a one-line usage error."""
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)
     _choice("--page-size", page_size, PAGE_SIZES)
+    _choice("--pdf-variant", pdf_variant, PDF_VARIANTS)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
+    if cover_page is not None and not Path(cover_page).is_file():
+        raise fail(f"{cover_page}: no such image for --cover-page; give the path of a JPEG or PNG file")
     if font_size is not None and not 4 <= font_size <= 72:
         raise fail("--font-size must be between 4 and 72 points")
     if cover and no_cover:
@@ -94,6 +100,8 @@ def build_options(
             cover=Path(cover) if cover else None,
             no_cover=no_cover,
             embed_fonts=embed_fonts,
+            pdf_variant=pdf_variant,
+            cover_page=cover_page,
         ),
         formats=parse_formats(formats),
         verify=not no_verify,

@@ -1,0 +1,37 @@
+"""Typeset a rendered book as a PDF with WeasyPrint: front matter, chapters, running heads and folios.
+
+Two paths give the same pages. A book with several chapters is laid out in
+chunks, one chapter per task, in worker processes (`chunked`), then joined with
+its fonts merged; a PDF variant (PDF/UA, PDF/A) needs WeasyPrint's own tagging
+and metadata, so it takes the single pass over the whole book (`single_pass`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from booksmith.errors import BooksmithError, InputError, located
+from booksmith.files import atomic_output
+from booksmith.options import PAGE_SIZES, PDF_VARIANTS, RenderOptions
+from booksmith.render import Rendered
+
+__all__ = ["write"]
+
+
+def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
+    """Write the PDF to `path` atomically and return the path."""
+    if options.page_size not in PAGE_SIZES:
+        raise BooksmithError(f"unknown page size '{options.page_size}'; choose one of: {', '.join(PAGE_SIZES)}")
+    if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
+        raise BooksmithError(f"unknown PDF variant '{options.pdf_variant}'; choose one of: {', '.join(PDF_VARIANTS)}")
+    if options.cover_page and not Path(options.cover_page).is_file():
+        raise InputError(located(options.cover_page, "no such image for --cover-page; give the path of a JPEG or PNG"))
+    # Imported here: WeasyPrint takes about a second to import, and only PDFs need it.
+    from booksmith.writers.pdf import chunked, single
+
+    with atomic_output(path) as temporary:
+        if options.pdf_variant or len(rendered.documents) <= 2:
+            single.write_pdf(rendered, options, temporary)
+        else:
+            chunked.write_pdf(rendered, options, temporary)
+    return path
