@@ -9,6 +9,7 @@ import typer
 from booksmith import __version__
 from booksmith.cli import build as build_command
 from booksmith.cli import inspect as inspect_command
+from booksmith.cli import verify as verify_command
 
 app = typer.Typer(
     name="booksmith",
@@ -42,6 +43,7 @@ def root(
 
 app.command("build")(build_command.build)
 app.command("inspect")(inspect_command.inspect)
+app.command("verify")(verify_command.verify)
 
 
 def main(argv: list[str] | None = None) -> int:
