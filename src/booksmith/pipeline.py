@@ -42,8 +42,11 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         read = _with_file_defaults(read, path)
     read = replace(read, metadata=clean_metadata(read.metadata))
     decoded = decode(data, encoding=read.encoding, name=label)
+    text = clean(decoded.text)
+    if not text.strip():
+        raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
-        structured = structure(clean(decoded.text), read)
+        structured = structure(text, read)
     except InputError as error:
         raise InputError(located(label, str(error))) from None
     except re.error as error:

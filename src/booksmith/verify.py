@@ -6,7 +6,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,9 +71,14 @@ def xhtml_text(documents: Iterable[bytes]) -> str:
             root = parse_xhtml(data)
         except etree.XMLSyntaxError as error:
             raise VerificationError(f"document {number} of the book is not well-formed XML ({error})") from None
-        body = root.find(f"{XHTML_NS}body")
-        parts.append(" ".join((body if body is not None else root).itertext()))
+        parts.append(body_text(root))
     return "\n".join(parts)
+
+
+def body_text(root: etree._Element) -> str:
+    """The text of an XHTML document's body (of the whole document if it has none)."""
+    body = root.find(f"{XHTML_NS}body")
+    return " ".join((body if body is not None else root).itertext())
 
 
 def first_missing(source: list[str], book: list[str]) -> int | None:
@@ -111,18 +116,18 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     """Check an EPUB file against the text it was built from, read the way a build reads it."""
     from booksmith.pipeline import load
 
-    documents = list(epub_documents(book))
-    body_text = load(source, options).body_text
-    passage = missing_passage(body_text, xhtml_text(documents))
+    book_text, documents = epub_text(book)
+    source_text = load(source, options).body_text
+    passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(len(words(body_text)), len(documents))
+    return Verified(len(words(source_text)), documents)
 
 
-def epub_documents(path: Path) -> Iterator[bytes]:
-    """The XHTML documents of an EPUB in spine order (without the navigation document).
+def epub_text(path: Path) -> tuple[str, int]:
+    """The text of an EPUB's documents in spine order (without the navigation document), and their number.
 
     The file is untrusted: sizes are bounded, XML entities are never expanded and
     anything malformed is an InputError naming the book.
@@ -143,7 +148,7 @@ def epub_documents(path: Path) -> Iterator[bytes]:
         spine = _spine(reader, opf_name)
         if not spine:
             raise InputError(located(path, "the EPUB's spine lists no documents; it is not a readable book"))
-        yield from (reader.read(name) for name in spine)
+        return "\n".join(body_text(reader.xml(name)) for name in spine), len(spine)
 
 
 class _BoundedReader:
