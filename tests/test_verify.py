@@ -212,8 +212,10 @@ XHTML = b'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The salt road.</p>
         (
             {
                 "META-INF/container.xml": CONTAINER,
-                "OPS/book.opf": OPF.replace(b"<!--", b"").replace(b'<?xml version="1.0"?>', b'<?xml version="1.0"?>'
-                b'<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>'),
+                "OPS/book.opf": OPF.replace(b"<!--", b"").replace(
+                    b'<?xml version="1.0"?>',
+                    b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+                ),
             },
             "declares XML entities",
         ),

@@ -34,7 +34,7 @@ def _removal_table() -> dict[int, int | str | None]:
 REMOVALS = _removal_table()
 SURROGATES = re.compile("[\ud800-\udfff]")
 LEADING_TABS = re.compile(r"^[ \t]+", re.MULTILINE)
-TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]+$", re.MULTILINE)
 INNER_TABS = re.compile(r"(?<=\S)\t+")
 
 

@@ -160,7 +160,13 @@ class QuoteSetter:
 
     def _resolve_singles(self, candidates: list[_Candidate]) -> None:
         singles = [c for c in candidates if c.mark == "'"]
+        closer_ahead = _closers_ahead(singles)
+        closing = self._single(False)
         pending: list[_Candidate] = []
+        # Elisions still read as apostrophes since the last closing mark: the ones
+        # a stray closing quote may pair with, nearest last. Kept as the loop goes
+        # so that a paragraph of many quotes is not scanned again for each one.
+        elisions: list[_Candidate] = []
         for position, candidate in enumerate(singles):
             kind = candidate.kind
             if kind == "apostrophe":
@@ -173,7 +179,7 @@ class QuoteSetter:
                 # has nothing else to pair with (settled in the fix-up below).
                 candidate.result = APOSTROPHE
             elif kind == "trail":
-                if pending and not self._later_closer(singles, position):
+                if pending and not closer_ahead[position]:
                     pending.pop()
                     candidate.result = self._single(False)
                 else:
@@ -183,7 +189,7 @@ class QuoteSetter:
                     pending.pop()
                     candidate.result = self._single(False)
                 else:
-                    self._pair_with_elision(singles, position, candidate)
+                    self._pair_with_elision(elisions, candidate)
             else:  # either
                 if pending:
                     pending.pop()
@@ -191,24 +197,16 @@ class QuoteSetter:
                 else:
                     pending.append(candidate)
                     candidate.result = self._single(True)
+            if kind == "elision" and candidate.result == APOSTROPHE:
+                elisions.append(candidate)
+            elif candidate.result == closing:
+                elisions.clear()
 
-    def _later_closer(self, singles: list[_Candidate], position: int) -> bool:
-        """Whether a closing quote follows before the next opening one."""
-        for later in singles[position + 1 :]:
-            if later.kind == "open":
-                return False
-            if later.kind in ("close", "trail"):
-                return True
-        return False
-
-    def _pair_with_elision(self, singles: list[_Candidate], position: int, closer: _Candidate) -> None:
-        for earlier in reversed(singles[:position]):
-            if earlier.kind == "elision" and earlier.result == APOSTROPHE:
-                earlier.result = self._single(True)
-                closer.result = self._single(False)
-                return
-            if earlier.result == self._single(False):
-                break
+    def _pair_with_elision(self, elisions: list[_Candidate], closer: _Candidate) -> None:
+        if elisions:
+            elisions.pop().result = self._single(True)
+            closer.result = self._single(False)
+            return
         closer.result = APOSTROPHE  # "dogs'" shapes that were not caught as trailing elisions
 
     # -------------------------------------------------------------- warnings
@@ -260,3 +258,16 @@ def _is_letter(ch: str | None) -> bool:
 
 def _is_wordchar(ch: str | None) -> bool:
     return ch is not None and (ch.isalnum())
+
+
+def _closers_ahead(singles: list[_Candidate]) -> list[bool]:
+    """For each single quote, whether a closing one follows before the next opening one."""
+    ahead = [False] * len(singles)
+    following = False
+    for position in range(len(singles) - 1, -1, -1):
+        ahead[position] = following
+        if singles[position].kind == "open":
+            following = False
+        elif singles[position].kind in ("close", "trail"):
+            following = True
+    return ahead
