@@ -135,6 +135,12 @@ def test_mixed_scripts(tmp_path):
         assert word in body
 
 
+def test_letter_scene_break_marks_are_not_lost_words(tmp_path):
+    # Regression: "oOo" and "xXx" became scene breaks and the word check called them lost.
+    book = build(tmp_path, "The keeper slept.\n\noOo\n\nThe fog lifted.\n\nxXx\n\nThe end.\n")
+    assert "scene-break" in epub_documents(book)["EPUB/chapter-001.xhtml"]
+
+
 def test_a_heading_with_nothing_after_it(tmp_path):
     book = build(tmp_path, "Chapter 1\n\nThe tide turned.\n\nChapter 2\n")
     assert "Chapter 2" in epub_text(book)
@@ -227,3 +233,24 @@ def test_a_paragraph_of_many_single_quotes_is_linear(tmp_path):
     # earlier quotes for each one, so 80,000 quotes in a paragraph took 5 s.
     text = "The keeper said " + "'" * 100_000 + " and o' 'tis the dogs' " * 2_000 + "\n"
     build(tmp_path, text)
+
+
+def test_utf8_with_a_passage_pasted_in_cp1252(tmp_path):
+    # Regression: one cp1252 "Café" in a UTF-8 text made the whole file "binary data".
+    utf8 = "The keeper said “fog” -- and meant it.\n\n" * 20
+    source = tmp_path / "pasted.txt"
+    source.write_bytes(utf8.encode() + "Café crème, s’il vous plaît.\n\n".encode("cp1252") + utf8.encode())
+    book = convert(source, tmp_path / "out", BuildOptions(formats=("epub",)))[0]
+    assert "Café crème, s’il vous plaît." in epub_text(book)
+    assert "“fog”" in epub_text(book)
+
+
+def test_a_utf16_file_cut_off_mid_character(tmp_path):
+    # Regression: a UTF-16 file with its last byte missing was refused as binary data.
+    import codecs
+
+    text = "The keeper wrote in the log every night.\n\n" * 10
+    source = tmp_path / "cut.txt"
+    source.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le")[:-1])
+    book = convert(source, tmp_path / "out", BuildOptions(formats=("epub",)))[0]
+    assert epub_text(book).count("every night") == 10

@@ -86,6 +86,7 @@ LATIN_CODEPAGES = {
 
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
+REPLACEMENT = "\ufffd"
 MOJIBAKE_MARKERS = ("â€", "Ã©", "Ã¨", "Ã¢", "Ã§", "Ã¶", "Ã¼", "Ã¤", "Ã±", "Ã³", "Ã­", "Ã¡", "Ã ")
 
 
@@ -166,10 +167,10 @@ def _binary_signature(data: bytes) -> str | None:
 def _detect(data: bytes) -> DecodedText:
     for bom, codec in BOMS:
         if data.startswith(bom):
-            try:
-                return DecodedText(data[len(bom) :].decode(codec), BOM_NAMES[codec], 1.0)
-            except UnicodeDecodeError:
-                break
+            # A BOM is a strong sign: a truncated or damaged file still reads, with its
+            # few bad bytes replaced (the unreadable-share check refuses a damaged one).
+            errors = "booksmith-cp1252" if codec == "utf-8" else "replace"
+            return DecodedText(data[len(bom) :].decode(codec, errors=errors), BOM_NAMES[codec], 1.0)
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
@@ -177,6 +178,9 @@ def _detect(data: bytes) -> DecodedText:
         return _repair_mojibake(DecodedText(data.decode("utf-8"), "utf-8", 1.0))
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed:
+        return mixed
     import chardet  # imported here: detection is only needed for non-UTF-8 input
 
     guess = chardet.detect(data, max_bytes=len(data), should_rename_legacy=True)
@@ -194,6 +198,26 @@ def _detect(data: bytes) -> DecodedText:
     # Every byte decodes in latin-1, so a text is never refused for its encoding
     # alone; the unreadable-character check afterwards catches binary data.
     return DecodedText(data.decode("cp1252", errors="replace"), "cp1252", confidence)
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Read the bytes that are not UTF-8 as cp1252, the encoding such strays usually come from."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("booksmith-cp1252", _cp1252_fallback)
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 with a few stray bytes (texts pasted together from two editors), or None."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8"))
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
+    # A cp1252 or latin-1 text almost never contains valid multi-byte sequences.
+    if non_ascii < 4 * max(invalid, 1):
+        return None
+    return DecodedText(data.decode("utf-8", errors="booksmith-cp1252"), "utf-8", 0.9)
 
 
 def _codec(name: str) -> str | None:

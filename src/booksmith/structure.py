@@ -189,12 +189,19 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     items, title_block = _title_block(items)
     found = title_block.over(found)
     chapters = _chapters(items)
+    if not chapters:
+        raise InputError("has no text to convert, only scene-break marks")
     words = " ".join(p for ch in chapters for b in ch.blocks[:200] for p in _texts(b))
     guessed = Metadata(language=guess_language(words), title=options.fallback_title or "Untitled")
     metadata = options.metadata.over(found.over(guessed))
     warnings = _warnings(chapters)
     first = next((item.lines[0].number for item in items if item.kind != "consumed"), None)
-    body = "\n".join(line.text for line in lines if first is not None and line.number >= first)
+    # Scene-break marks (oOo, xXx, * * *) are ornaments, not words: the book draws them as breaks.
+    body = "\n".join(
+        line.text
+        for line in lines
+        if first is not None and line.number >= first and not (line.text.strip() and _is_break_mark(line.text))
+    )
     return Structured(Book(metadata, tuple(chapters)), convention, tuple(warnings), body)
 
 
@@ -603,7 +610,7 @@ def _chapters(items: list[_Item]) -> list[Chapter]:
             text = inline_markup(join_lines([ln.text for ln in item.lines]))
             blocks.append(Paragraph(text, item.align, item.lines[0].number))
     flush()
-    if len(chapters) == 1 and chapters[0].kind == "front":
+    if len(chapters) == 1 and chapters[0].kind == "front" and chapters[0].title is None:
         chapters[0] = Chapter(None, chapters[0].blocks, kind="chapter")
     return chapters
 
