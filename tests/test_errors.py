@@ -70,7 +70,7 @@ def test_binary_files_are_refused_by_content_not_name(kind, tmp_path, run_cli):
         (b"", "is empty"),
         (b"   \n\t\n\r\n   \n", "is empty"),
         ("\ufeff \u200b\n\n".encode(), "is empty"),
-        ("* * *\n\n~~~\n\noOo\n".encode(), "only scene-break marks"),
+        (b"* * *\n\n~~~\n\noOo\n", "only scene-break marks"),
         ("\ufffd\ufffd\ufffd words \ufffd\ufffd\ufffd\ufffd\ufffd\n".encode() * 20, "binary data"),
     ],
     ids=["empty", "whitespace", "invisible", "only-breaks", "replacement-characters"],
