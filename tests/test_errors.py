@@ -306,3 +306,12 @@ def test_standard_input_that_is_binary(tmp_path, run_cli):
     result = run_cli("build", "-", "-f", "epub", "-o", tmp_path / "out", stdin=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     assert_one_line_error(result, "<stdin>", "PDF")
     assert_nothing_written(tmp_path / "out")
+
+
+def test_thousands_of_warnings_are_summarised(tmp_path, run_cli):
+    source = tmp_path / "quotes.txt"
+    source.write_text("The keeper said” nothing.\n\n" * 500, encoding="utf-8")
+    result = run_cli("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr.count("\n") == 21 and "480 more warnings not shown" in result.stderr
+    assert run_cli("build", source, "-f", "epub", "-o", tmp_path / "strict", "--strict").exit_code == 1
