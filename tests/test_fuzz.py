@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from booksmith.clean import clean
 from booksmith.decode import DecodedText, decode
 from booksmith.errors import BooksmithError
+from booksmith.model import Book, Chapter, Metadata, Paragraph
 from booksmith.options import BuildOptions, ReadOptions, RenderOptions
 from booksmith.pipeline import load
 from booksmith.render import render
@@ -31,7 +33,6 @@ def fuzz(examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-
 
 
 # Characters XML 1.0 forbids; none may reach an XHTML file.
@@ -106,8 +107,11 @@ def build_and_check(text: str, read: ReadOptions) -> None:
     for document in rendered.documents:
         assert not XML_INVALID.search(document.xhtml.decode("utf-8"))
     check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name="fuzz.txt")
-    again = typeset(loaded.book, options.typography)
-    assert again.book == loaded.book, "typography is not idempotent"
+    if loaded.book.metadata.language == "en":
+        # Other languages' inner marks are English outer ones (“ ” inside « » in French),
+        # so a second run cannot tell which level a curled mark was: not idempotent by design.
+        again = typeset(loaded.book, options.typography)
+        assert again.book == loaded.book, "typography is not idempotent"
 
 
 @fuzz(TEXTS)
@@ -116,6 +120,10 @@ def build_and_check(text: str, read: ReadOptions) -> None:
 @example(text="Prologue\n", read=ReadOptions())  # a lone front-matter heading lost its title
 @example(text="o 0 0\n", read=ReadOptions())  # a scene-break mark counted as lost words
 @example(text="# \n## \n### x\n#\n", read=ReadOptions())  # only marks: a book without chapters
+@example(text="» - the\n", read=ReadOptions())  # the dash after » was set only on a second run
+@example(text="- ‹a\n", read=ReadOptions())  # likewise for a dash opening before ‹
+@example(text="a......\n", read=ReadOptions())  # six dots: one ellipsis per run
+@example(text="http://x.y/'a»--?\n", read=ReadOptions())  # a URL ended elsewhere once » was curled
 def test_generated_texts_build_valid_books_that_keep_every_word(text, read):
     build_and_check(text, read)
 
@@ -162,3 +170,23 @@ def test_decode_with_a_forced_encoding_takes_any_bytes(data, encoding):
         decode(data, encoding=encoding, name="fuzz.txt")
     except BooksmithError as error:
         assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "typeset_text"),
+    [
+        # Found by the idempotence property: German closing “ was read as an opening mark.
+        ("de", "„Hallo“, sagte er. „Und ‚du‘?“", "„Hallo“, sagte er. „Und ‚du‘?“"),
+        ("de", '"Hallo", sagte er.', "„Hallo“, sagte er."),
+        # ... and French « » typed with spaces got a second space inside.
+        ("fr", "« Bonjour », dit-il.", "«\u202fBonjour\u202f», dit-il."),
+        ("fr", '"Bonjour", dit-il.', "«\u202fBonjour\u202f», dit-il."),
+        ("sv", "”Hej”, sa han.", "”Hej”, sa han."),
+        ("en", "“Hello,” he said.", "“Hello,” he said."),
+    ],
+)
+def test_quotes_already_typed_in_the_languages_style_stay(language, typed, typeset_text):
+    book = Book(Metadata(language=language, title="T"), (Chapter(None, (Paragraph(typed),)),))
+    once = typeset(book).book
+    assert once.chapters[0].blocks[0].text == typeset_text
+    assert typeset(once).book == once

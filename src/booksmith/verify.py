@@ -93,10 +93,9 @@ def first_missing(source: list[str], book: list[str]) -> int | None:
     return None
 
 
-def missing_passage(source_text: str, book_text: str) -> str | None:
-    """The source words around the first one missing from the book, or None if none is."""
-    source = words(source_text)
-    missing = first_missing(source, words(book_text))
+def missing_passage(source: list[str], book: list[str]) -> str | None:
+    """The source words around the first one missing from the book's words, or None if none is."""
+    missing = first_missing(source, book)
     if missing is None:
         return None
     return " ".join(source[max(0, missing - 5) : missing + 6])
@@ -104,7 +103,7 @@ def missing_passage(source_text: str, book_text: str) -> str | None:
 
 def check_words(source_text: str, book_text: str, *, name: str = "book") -> None:
     """Raise VerificationError naming the first passage of the source missing from the book."""
-    passage = missing_passage(source_text, book_text)
+    passage = missing_passage(words(source_text), words(book_text))
     if passage is not None:
         raise VerificationError(
             f"{name}: the book lost words of the source near “{passage}”; please report this "
@@ -117,13 +116,13 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     from booksmith.pipeline import load
 
     book_text, documents = epub_text(book)
-    source_text = load(source, options).body_text
-    passage = missing_passage(source_text, book_text)
+    source_words = words(load(source, options).body_text)
+    passage = missing_passage(source_words, words(book_text))
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(len(words(source_text)), documents)
+    return Verified(len(source_words), documents)
 
 
 def epub_text(path: Path) -> tuple[str, int]:

@@ -9,7 +9,9 @@ from booksmith.chars import ELLIPSIS, EM_DASH, EN_DASH, NARROW_NBSP
 
 Pass = Callable[[str], str]
 
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+", re.IGNORECASE)
+# A URL ends at any quotation mark: the quotes pass may curl one that ends it, and
+# the URL must end at the same place when the text is set again.
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'“”‘’«»„‚‹›]+", re.IGNORECASE)
 
 
 def outside_urls(transform: Pass) -> Pass:
@@ -31,7 +33,8 @@ def outside_urls(transform: Pass) -> Pass:
 
 
 SPACED_DOTS = re.compile(r"(?<!\.)\.(?: \.){2}(?!\.)")
-THREE_DOTS = re.compile(r"(?<!\.)\.\.\.")
+# Not after an ellipsis either: "......" gives "…..." once, and stays so when set again.
+THREE_DOTS = re.compile(r"(?<![.…])\.\.\.")
 
 
 def ellipses(text: str) -> str:
@@ -82,8 +85,13 @@ def make_dash_pass(style: str) -> Pass:
     double = re.compile(r"[ ]*-{2,3}[ ]*" if style != "keep" else r"-{2,3}")
     # A hyphen with a space after it (or on both sides) between words is a dash
     # typed on a keyboard without one; "pre- and post-war" is a suspended hyphen.
-    spaced = re.compile(r"(?<=[\w,.!?…’”\"']) - (?=[\w“‘\"'])|(?<=\w)- (?!(?:and|or|to|nor|und|et|y|e)\b)(?=[\w“‘\"'])")
-    opening = re.compile(r"^-{1,3} ?(?=[\w\"'“‘«„])")
+    # Every quotation mark counts alike: the quotes pass, which runs later, may turn one
+    # into another (» into ” in English), and a second run must then change nothing.
+    spaced = re.compile(
+        r"(?<=[\w,.!?…\"'“”‘’«»„‚‹›]) - (?=[\w\"'“”‘’«»„‚‹›])"
+        r"|(?<=\w)- (?!(?:and|or|to|nor|und|et|y|e)\b)(?=[\w\"'“”‘’«»„‚‹›])"
+    )
+    opening = re.compile(r"^-{1,3} ?(?=[\w\"'“”‘’«»„‚‹›])")
 
     def dashes(text: str) -> str:
         """Dashes typed as hyphens become real dashes, spaced as the book's style asks."""

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from booksmith.chars import MARKUP
+from booksmith.chars import MARKUP, NARROW_NBSP
 from booksmith.resources import data_toml
 
 QUOTE_CHARS = re.compile("[\"'“”‘’«»„‚‹›]")
 OPENING_PUNCT = "([{<“‘«„‚‹—–-/"
 CLOSING_PUNCT = ".,;:!?)]}>…%"
 APOSTROPHE = "’"
+SPACES_AROUND_NARROW = re.compile("[ \u00a0\u202f]*\u202f[ \u00a0\u202f]*")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class QuoteSetter:
         self.leading, self.trailing = _words()
         self.warnings: list[str] = []
         self._open_double_line: int | None = None
+        # Curly marks that this style uses the other way round (“ closes in German,
+        # ” opens in Swedish) are read from their neighbours, like straight quotes.
+        opening = {style.outer_open.strip(), style.inner_open.strip()}
+        closing = {style.outer_close.strip(), style.inner_close.strip()}
+        self._ambiguous = (closing & set("“«„‹‚‘")) | (opening & set("”»›"))
+        # French marks carry their own narrow space: typed spaces beside them go.
+        self._spaced = any(NARROW_NBSP in mark for mark in (style.outer_open, style.outer_close))
 
     # -------------------------------------------------------------- public
 
@@ -77,7 +85,8 @@ class QuoteSetter:
         out = list(text)
         for candidate in candidates:
             out[candidate.index] = candidate.result
-        return "".join(out)
+        result = "".join(out)
+        return SPACES_AROUND_NARROW.sub(NARROW_NBSP, result) if self._spaced else result
 
     def finish(self) -> None:
         """End of a chapter: a quotation still open there is reported."""
@@ -91,6 +100,8 @@ class QuoteSetter:
         ch = text[index]
         prev, following = _neighbour(text, index, -1), _neighbour(text, index, 1)
         mark = '"' if ch in '"“”«»„‹›' else "'"
+        if ch in self._ambiguous:
+            ch = mark
         if ch in "“«„‹" or (ch == "‚"):
             return _Candidate(index, "open", mark)
         if ch in "”»›":
