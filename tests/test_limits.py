@@ -254,3 +254,22 @@ def test_a_utf16_file_cut_off_mid_character(tmp_path):
     source.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le")[:-1])
     book = convert(source, tmp_path / "out", BuildOptions(formats=("epub",)))[0]
     assert epub_text(book).count("every night") == 10
+
+
+def test_the_ncx_nests_chapters_under_parts(tmp_path):
+    # The NCX is written by booksmith (ebooklib's builder is quadratic in chapters).
+    import zipfile
+
+    book = build(
+        tmp_path, "Part One\n\nChapter 1\n\nOne.\n\nChapter 2\n\nTwo & <more>.\n\nPart Two\n\nChapter 3\n\nThree.\n"
+    )
+    with zipfile.ZipFile(book) as archive:
+        ncx = etree.fromstring(archive.read("EPUB/toc.ncx"))
+    ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    parts = ncx.findall("n:navMap/n:navPoint", ns)
+    assert [p.findtext("n:navLabel/n:text", namespaces=ns) for p in parts] == ["Part One", "Part Two"]
+    assert [c.findtext("n:navLabel/n:text", namespaces=ns) for c in parts[0].findall("n:navPoint", ns)] == [
+        "Chapter 1",
+        "Chapter 2",
+    ]
+    assert parts[1].find("n:navPoint/n:content", ns).get("src") == "chapter-005.xhtml"

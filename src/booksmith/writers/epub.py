@@ -101,8 +101,12 @@ def _package(rendered: Rendered, documents: tuple[Document, ...]) -> epub.EpubBo
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type=XHTML, content=_nav_xhtml(rendered, documents))
     nav.properties = ["nav"]
     book.add_item(nav)
-    book.add_item(epub.EpubNcx())
     book.toc = _toc(documents)
+    # ebooklib's own NCX builder searches the whole navMap for every entry (quadratic:
+    # 25 s of a 20 MB book's 13,600 chapters), so the NCX is written here from book.toc.
+    ncx = epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml")
+    ncx.content = _ncx(book.toc, identifier(rendered), metadata.title or "Untitled")
+    book.add_item(ncx)
     # A contents page helps only a book with several chapters; it then follows the title page.
     book.spine = [items[0], nav, *items[1:]] if _has_contents(documents) else items
     return book
@@ -126,6 +130,32 @@ def _toc(documents: tuple[Document, ...]) -> list:
         else:
             toc.append(link)
     return toc
+
+
+def _ncx(toc: list, uid: str, title: str) -> bytes:
+    """The NCX (EPUB 2 table of contents) of a book.toc made by _toc, in one linear pass."""
+
+    def point(ident: str, label: str, href: str, children: list) -> str:
+        inner = "".join(point(c.uid, c.title, c.href, []) for c in children)
+        return (
+            f'<navPoint id="{escape(ident)}"><navLabel><text>{escape(label)}</text></navLabel>'
+            f'<content src="{escape(href)}"/>{inner}</navPoint>'
+        )
+
+    points = []
+    for number, entry in enumerate(toc):
+        if isinstance(entry, tuple):
+            section, children = entry
+            points.append(point(f"sep_{number}", section.title, section.href, children))
+        else:
+            points.append(point(entry.uid, entry.title, entry.href, []))
+    return (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><head>'
+        f'<meta content="{escape(uid)}" name="dtb:uid"/><meta content="0" name="dtb:depth"/>'
+        '<meta content="0" name="dtb:totalPageCount"/><meta content="0" name="dtb:maxPageNumber"/></head>'
+        f"<docTitle><text>{escape(title)}</text></docTitle><navMap>\n" + "\n".join(points) + "\n</navMap></ncx>\n"
+    ).encode("utf-8")
 
 
 def _nav_xhtml(rendered: Rendered, documents: tuple[Document, ...]) -> bytes:
