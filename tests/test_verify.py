@@ -54,7 +54,7 @@ def rewrite_epub(source: Path, target: Path, change) -> Path:
 
 
 def test_words_ignore_case_compatibility_forms_and_underscores():
-    assert verify.words("The ﬁrst _Word_ of snake_case") == ["the", "first", "word", "of", "snake", "case"]
+    assert list(verify.words("The ﬁrst _Word_ of snake_case")) == ["the", "first", "word", "of", "snake", "case"]
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,7 @@ def test_check_words_names_the_passage_around_the_missing_word():
 def test_a_word_far_beyond_the_lookahead_counts_as_lost():
     book = "one " + "filler " * (verify.LOOKAHEAD + 10) + "two"
     assert verify.first_missing(["one", "two"], verify.words(book)) == 1
+    assert verify.first_missing(["one", "two"], ["one", *["filler"] * (verify.LOOKAHEAD - 1), "two"]) is None
 
 
 def test_xhtml_text_refuses_a_malformed_document():

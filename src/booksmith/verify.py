@@ -6,8 +6,10 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -49,9 +51,14 @@ class Verified:
     documents: int
 
 
-def words(text: str) -> list[str]:
-    """The words of a text, compared without case or compatibility differences."""
-    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+def words(text: str) -> Iterator[str]:
+    """The words of a text, compared without case or compatibility differences, one at a time.
+
+    A generator: a 50 MB book has millions of words, and lists of them doubled the
+    build's peak memory.
+    """
+    for match in WORD.finditer(unicodedata.normalize("NFKC", text).casefold()):
+        yield match.group()
 
 
 def parse_xhtml(data: bytes) -> etree._Element:
@@ -81,29 +88,33 @@ def body_text(root: etree._Element) -> str:
     return " ".join((body if body is not None else root).itertext())
 
 
-def first_missing(source: list[str], book: list[str]) -> int | None:
+def first_missing(source: Iterable[str], book: Iterable[str]) -> int | None:
     """Index of the first source word not found in order in the book, or None if all are."""
-    position = 0
+    # The book words a source word may match: the LOOKAHEAD words after the last match.
+    window: deque[str] = deque()
+    upcoming = iter(book)
     for index, word in enumerate(source):
-        end = min(len(book), position + LOOKAHEAD)
+        window.extend(islice(upcoming, LOOKAHEAD - len(window)))
         try:
-            position = book.index(word, position, end) + 1
+            position = window.index(word)
         except ValueError:
             return index
+        for _ in range(position + 1):
+            window.popleft()
     return None
 
 
-def missing_passage(source: list[str], book: list[str]) -> str | None:
-    """The source words around the first one missing from the book's words, or None if none is."""
-    missing = first_missing(source, book)
+def missing_passage(source_text: str, book_text: str) -> str | None:
+    """The source words around the first one missing from the book, or None if none is."""
+    missing = first_missing(words(source_text), words(book_text))
     if missing is None:
         return None
-    return " ".join(source[max(0, missing - 5) : missing + 6])
+    return " ".join(islice(words(source_text), max(0, missing - 5), missing + 6))
 
 
 def check_words(source_text: str, book_text: str, *, name: str = "book") -> None:
     """Raise VerificationError naming the first passage of the source missing from the book."""
-    passage = missing_passage(words(source_text), words(book_text))
+    passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             f"{name}: the book lost words of the source near “{passage}”; please report this "
@@ -116,13 +127,13 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     from booksmith.pipeline import load
 
     book_text, documents = epub_text(book)
-    source_words = words(load(source, options).body_text)
-    passage = missing_passage(source_words, words(book_text))
+    source_text = load(source, options).body_text
+    passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(len(source_words), documents)
+    return Verified(sum(1 for _ in words(source_text)), documents)
 
 
 def epub_text(path: Path) -> tuple[str, int]:
