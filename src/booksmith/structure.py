@@ -37,7 +37,7 @@ class Structured:
     body_text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int  # 1-based line in the cleaned text
     text: str
@@ -47,7 +47,7 @@ class _Line:
         return len(self.text) - len(self.text.lstrip(" "))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A unit between reading lines and building chapters."""
 
