@@ -22,6 +22,8 @@ from booksmith.pipeline import load
 from booksmith.render import render
 from booksmith.typography import typeset
 from booksmith.verify import check_words, xhtml_text
+from booksmith.writers.epub import epub_bytes
+from booksmith.writers.kepub import kobo_spans
 
 TEXTS = int(os.environ.get("BOOKSMITH_FUZZ_TEXTS", "150"))
 BYTES = int(os.environ.get("BOOKSMITH_FUZZ_BYTES", "300"))
@@ -107,6 +109,9 @@ def build_and_check(text: str, read: ReadOptions) -> None:
     for document in rendered.documents:
         assert not XML_INVALID.search(document.xhtml.decode("utf-8"))
     check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name="fuzz.txt")
+    # The writers' own passes: Kobo's sentence spans keep every word, and the EPUB packages.
+    check_words(loaded.body_text, xhtml_text(kobo_spans(d.xhtml) for d in rendered.documents), name="fuzz.kepub")
+    epub_bytes(rendered, RenderOptions(timestamp=0))
     if loaded.book.metadata.language == "en":
         # Other languages' inner marks are English outer ones (“ ” inside « » in French),
         # so a second run cannot tell which level a curled mark was: not idempotent by design.
