@@ -298,10 +298,10 @@ def test_a_quotation_may_run_over_verse_lines() -> None:
     assert result.warnings == ()
 
 
-def test_a_flood_of_warnings_is_cut_short() -> None:
+def test_every_unpaired_quote_is_reported() -> None:
+    # The library reports them all; the command line shows the first ones and counts the rest.
     _, warnings = texts(*['She said hello." Then left.' for _ in range(40)])
-    assert len(warnings) == 26
-    assert warnings[-1] == "15 more unpaired quotes not listed"
+    assert len(warnings) == 40
 
 
 def test_an_unpaired_quote_in_a_title_says_so() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, replace
 
 from booksmith import chars
+from booksmith.model import Metadata
 
 TAB_WIDTH = 4
 
@@ -32,7 +34,7 @@ def _removal_table() -> dict[int, int | str | None]:
 REMOVALS = _removal_table()
 SURROGATES = re.compile("[\ud800-\udfff]")
 LEADING_TABS = re.compile(r"^[ \t]+", re.MULTILINE)
-TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]+$", re.MULTILINE)
 INNER_TABS = re.compile(r"(?<=\S)\t+")
 
 
@@ -49,3 +51,23 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return text.strip("\n")
+
+
+def clean_metadata(metadata: Metadata) -> Metadata:
+    """Metadata whose text fields are single lines without XML-invalid or invisible characters.
+
+    Metadata comes from the command line and TOML files, not only from the cleaned
+    text, and a control character in a title would make the book invalid XML.
+    """
+    changes: dict[str, object] = {}
+    for f in fields(metadata):
+        value = getattr(metadata, f.name)
+        if isinstance(value, str):
+            changes[f.name] = _one_line(value) or None
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(line for line in map(_one_line, value) if line)
+    return replace(metadata, **changes)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(SURROGATES.sub("", text.translate(REMOVALS)).split())

@@ -71,10 +71,9 @@ NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 LETTERS = re.compile(r"[^\W\d_]+")
 
-# A "text" with fewer letters than this (a table of numbers, a line of dashes) is no story.
-MIN_LETTERS = 3
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -154,10 +153,10 @@ def _binary_signature(data: bytes) -> str | None:
 def _detect(data: bytes) -> DecodedText:
     for bom, codec in BOMS:
         if data.startswith(bom):
-            try:
-                return DecodedText(data[len(bom) :].decode(codec), BOM_NAMES[codec], 1.0)
-            except UnicodeDecodeError:
-                break
+            # A BOM is a strong sign: a truncated or damaged file still reads, with its
+            # few bad bytes replaced (the unreadable-share check refuses a damaged one).
+            errors = "booksmith-cp1252" if codec == "utf-8" else "replace"
+            return DecodedText(data[len(bom) :].decode(codec, errors=errors), BOM_NAMES[codec], 1.0)
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
@@ -165,6 +164,9 @@ def _detect(data: bytes) -> DecodedText:
         return _repair_mojibake(DecodedText(data.decode("utf-8"), "utf-8", 1.0))
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed:
+        return mixed
     import chardet  # imported here: detection is only needed for non-UTF-8 input
 
     # chardet reads only the first 200 KB unless told otherwise; a cp1252 quote
@@ -262,6 +264,26 @@ def _script(ch: str) -> str:
     return "other"
 
 
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Read the bytes that are not UTF-8 as cp1252, the encoding such strays usually come from."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("booksmith-cp1252", _cp1252_fallback)
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 with a few stray bytes (texts pasted together from two editors), or None."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8"))
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
+    # A cp1252 or latin-1 text almost never contains valid multi-byte sequences.
+    if non_ascii < 4 * max(invalid, 1):
+        return None
+    return DecodedText(data.decode("utf-8", errors="booksmith-cp1252"), "utf-8", 0.9)
+
+
 def _codec(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
@@ -341,9 +363,9 @@ def _refuse_unreadable(text: str, name: str) -> None:
     unreadable = sum(1 for ch in sample if _unreadable(ch))
     if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE):
         raise InputError(located(name, "looks like binary data, not text; pass a .txt file or set --encoding"))
-    letters = sum(1 for ch in sample[:20_000] if ch.isalpha())
-    if letters < MIN_LETTERS:
-        raise InputError(located(name, "has no words in it (hardly any letters); pass the text of a story"))
+    # A text without letters (a table of numbers, a line of dashes) is still
+    # converted, as issue 9 asks: binary data is caught by its signature and
+    # by its share of unreadable characters above, not by counting letters.
 
 
 def _unreadable(ch: str) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from booksmith.clean import clean
+from booksmith.clean import clean, clean_metadata
 from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
@@ -40,9 +40,13 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         path = Path(source)
         data, label = read_bytes(path), name or str(path)
         read = _with_file_defaults(read, path)
+    read = replace(read, metadata=clean_metadata(read.metadata))
     decoded = decode(data, encoding=read.encoding, name=label)
+    text = clean(decoded.text)
+    if not text.strip():
+        raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
-        structured = structure(clean(decoded.text), read)
+        structured = structure(text, read)
     except InputError as error:
         raise InputError(located(label, str(error))) from None
     except re.error as error:

@@ -1,25 +1,73 @@
-"""Check that every word of the source is in the rendered book, in order, and that it parses."""
+"""Check that every word of a source text is in a book, in order: rendered XHTML or an EPUB file."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from lxml import etree
 
-from booksmith.errors import VerificationError
+from booksmith.errors import InputError, VerificationError, located
 
-WORD = re.compile(r"\w+")
+if TYPE_CHECKING:
+    from booksmith.options import BuildOptions
+
+# Letters and digits: "_" is not part of a word, since `_word_` is typed emphasis
+# that the book shows as an italic "word".
+WORD = re.compile(r"[^\W_]+")
 # How far ahead in the book a source word may be found: the book adds words of
 # its own (title page, labels) but never far from where the source has them.
 LOOKAHEAD = 400
+# huge_tree lifts libxml2's 10 MB text-node limit: a 5 MB line is one paragraph.
+# Entities are never expanded and nothing is fetched, whoever wrote the file.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+OPF_NS = "{http://www.idpf.org/2007/opf}"
+CONTAINER_NS = "{urn:oasis:names:tc:opendocument:xmlns:container}"
+
+# Bounds for reading an EPUB that anyone may have made: a zip bomb or an
+# archive of millions of entries is refused before it costs memory or time.
+# A 50 MB text makes a book of about 60 MB of XHTML and 10,000 chapters about
+# 10,000 entries, so these leave a wide margin for real books.
+MAX_ENTRIES = 50_000
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
 
-def words(text: str) -> list[str]:
-    """The words of a text, compared without case or compatibility differences."""
-    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+@dataclass(frozen=True)
+class Verified:
+    """What `verify_epub` compared."""
+
+    words: int
+    documents: int
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of a text, compared without case or compatibility differences, one at a time.
+
+    A generator: a 50 MB book has millions of words, and lists of them doubled the
+    build's peak memory.
+    """
+    for match in WORD.finditer(unicodedata.normalize("NFKC", text).casefold()):
+        yield match.group()
+
+
+def parse_xhtml(data: bytes) -> etree._Element:
+    """Parse one XHTML document without expanding entities; raises etree.XMLSyntaxError."""
+    if b"<!ENTITY" in data:
+        # Declared entities are how "billion laughs" and external-entity attacks start;
+        # no book needs them, so the document is refused rather than parsed.
+        raise etree.XMLSyntaxError("the document declares XML entities", None, 0, 0)
+    return etree.fromstring(data, PARSER)
 
 
 def xhtml_text(documents: Iterable[bytes]) -> str:
@@ -27,33 +75,145 @@ def xhtml_text(documents: Iterable[bytes]) -> str:
     parts = []
     for number, data in enumerate(documents, start=1):
         try:
-            root = etree.fromstring(data, PARSER)
+            root = parse_xhtml(data)
         except etree.XMLSyntaxError as error:
             raise VerificationError(f"document {number} of the book is not well-formed XML ({error})") from None
-        body = root.find("{http://www.w3.org/1999/xhtml}body")
-        parts.append(" ".join((body if body is not None else root).itertext()))
+        parts.append(body_text(root))
     return "\n".join(parts)
 
 
-def first_missing(source: list[str], book: list[str]) -> int | None:
+def body_text(root: etree._Element) -> str:
+    """The text of an XHTML document's body (of the whole document if it has none)."""
+    body = root.find(f"{XHTML_NS}body")
+    return " ".join((body if body is not None else root).itertext())
+
+
+def first_missing(source: Iterable[str], book: Iterable[str]) -> int | None:
     """Index of the first source word not found in order in the book, or None if all are."""
-    position = 0
+    # The book words a source word may match: the LOOKAHEAD words after the last match.
+    window: deque[str] = deque()
+    upcoming = iter(book)
     for index, word in enumerate(source):
-        end = min(len(book), position + LOOKAHEAD)
+        window.extend(islice(upcoming, LOOKAHEAD - len(window)))
         try:
-            position = book.index(word, position, end) + 1
+            position = window.index(word)
         except ValueError:
             return index
+        for _ in range(position + 1):
+            window.popleft()
     return None
+
+
+def missing_passage(source_text: str, book_text: str) -> str | None:
+    """The source words around the first one missing from the book, or None if none is."""
+    missing = first_missing(words(source_text), words(book_text))
+    if missing is None:
+        return None
+    return " ".join(islice(words(source_text), max(0, missing - 5), missing + 6))
 
 
 def check_words(source_text: str, book_text: str, *, name: str = "book") -> None:
     """Raise VerificationError naming the first passage of the source missing from the book."""
-    source = words(source_text)
-    missing = first_missing(source, words(book_text))
-    if missing is not None:
-        passage = " ".join(source[max(0, missing - 5) : missing + 6])
+    passage = missing_passage(source_text, book_text)
+    if passage is not None:
         raise VerificationError(
             f"{name}: the book lost words of the source near “{passage}”; please report this "
             "(or pass --no-verify to write it anyway)"
         )
+
+
+def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -> Verified:
+    """Check an EPUB file against the text it was built from, read the way a build reads it."""
+    from booksmith.pipeline import load
+
+    book_text, documents = epub_text(book)
+    source_text = load(source, options).body_text
+    passage = missing_passage(source_text, book_text)
+    if passage is not None:
+        raise VerificationError(
+            located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
+        )
+    return Verified(sum(1 for _ in words(source_text)), documents)
+
+
+def epub_text(path: Path) -> tuple[str, int]:
+    """The text of an EPUB's documents in spine order (without the navigation document), and their number.
+
+    The file is untrusted: sizes are bounded, XML entities are never expanded and
+    anything malformed is an InputError naming the book.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise InputError(located(path, "no such file; check the path")) from None
+    except IsADirectoryError:
+        raise InputError(located(path, "is a folder, not an EPUB file")) from None
+    except PermissionError:
+        raise InputError(located(path, "permission denied; make the file readable")) from None
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputError(located(path, f"is not an EPUB (not a readable zip file: {error})")) from None
+    with archive:
+        reader = _BoundedReader(archive, path)
+        opf_name = _rootfile(reader)
+        spine = _spine(reader, opf_name)
+        if not spine:
+            raise InputError(located(path, "the EPUB's spine lists no documents; it is not a readable book"))
+        return "\n".join(body_text(reader.xml(name)) for name in spine), len(spine)
+
+
+class _BoundedReader:
+    """Read zip entries with a cap per entry and in total, whatever the zip's headers claim."""
+
+    def __init__(self, archive: zipfile.ZipFile, path: Path) -> None:
+        self.archive, self.path, self.total = archive, path, 0
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise InputError(located(path, f"has {len(entries)} zip entries (at most {MAX_ENTRIES}); not a book"))
+        self.names = {entry.filename for entry in entries}
+
+    def read(self, name: str) -> bytes:
+        if name not in self.names:
+            raise InputError(located(self.path, f"the EPUB lists '{name}' but does not contain it"))
+        try:
+            with self.archive.open(name) as entry:
+                # Read one byte past the cap: headers may understate a bomb's size.
+                data = entry.read(MAX_ENTRY_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as error:
+            raise InputError(located(self.path, f"entry '{name}' cannot be read ({error})")) from None
+        if len(data) > MAX_ENTRY_BYTES:
+            raise InputError(located(self.path, f"entry '{name}' unpacks to over {MAX_ENTRY_BYTES >> 20} MB"))
+        self.total += len(data)
+        if self.total > MAX_TOTAL_BYTES:
+            raise InputError(located(self.path, f"unpacks to over {MAX_TOTAL_BYTES >> 20} MB; not a book"))
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        try:
+            return parse_xhtml(self.read(name))
+        except etree.XMLSyntaxError as error:
+            raise InputError(located(self.path, f"'{name}' is not well-formed XML ({error})")) from None
+
+
+def _rootfile(reader: _BoundedReader) -> str:
+    container = reader.xml("META-INF/container.xml")
+    rootfile = container.find(f".//{CONTAINER_NS}rootfile")
+    name = rootfile.get("full-path") if rootfile is not None else None
+    if not name:
+        raise InputError(located(reader.path, "META-INF/container.xml names no package (OPF) file"))
+    return unquote(name)
+
+
+def _spine(reader: _BoundedReader, opf_name: str) -> list[str]:
+    """Entry names of the spine's content documents, skipping the navigation document."""
+    package = reader.xml(opf_name)
+    base = posixpath.dirname(opf_name)
+    manifest = {}
+    for item in package.iterfind(f"{OPF_NS}manifest/{OPF_NS}item"):
+        href, properties = item.get("href"), (item.get("properties") or "").split()
+        if item.get("id") and href and "nav" not in properties:
+            manifest[item.get("id")] = posixpath.normpath(posixpath.join(base, unquote(href.split("#")[0])))
+    return [
+        manifest[ref.get("idref")]
+        for ref in package.iterfind(f"{OPF_NS}spine/{OPF_NS}itemref")
+        if ref.get("idref") in manifest
+    ]

@@ -14,6 +14,7 @@ from booksmith.cli import devices as devices_command
 from booksmith.cli import inspect as inspect_command
 from booksmith.cli import send as send_command
 from booksmith.cli import serve as serve_command
+from booksmith.cli import verify as verify_command
 from booksmith.cli import watch as watch_command
 
 app = typer.Typer(
@@ -51,6 +52,7 @@ app.command("build")(build_command.build)
 app.command("batch")(batch_command.batch)
 app.command("watch")(watch_command.watch)
 app.command("inspect")(inspect_command.inspect)
+app.command("verify")(verify_command.verify)
 app.command("send")(send_command.send)
 app.command("devices")(devices_command.devices)
 app.command("serve")(serve_command.serve)

@@ -16,6 +16,7 @@ from booksmith.structure.lines import Line
 from booksmith.structure.paragraphs import (
     detect_convention,
     inline_markup,
+    is_break_mark,
     join_lines,
     make_items,
     mend_broken_words,
@@ -67,13 +68,19 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     items, title_page = title_block(items, found)
     found = found.over(title_page)  # a header states what a title page only shows
     chapters = build_chapters(items)
+    if not any(chapter.blocks or chapter.title for chapter in chapters):
+        raise InputError("no text is left to convert, only scene-break marks or boilerplate")
     sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
     guessed = Metadata(language=guess_language(sample), title=options.fallback_title or "Untitled")
     metadata = options.metadata.over(found.over(guessed))
     first = next((item.lines[0].number for item in items if item.kind not in ("consumed", "dropped")), None)
+    # Dropped items (a typed contents) and scene-break marks ("oOo" is an ornament, not a word)
+    # are left out of the text the word check compares with the book.
     dropped = {line.number for item in items if item.kind == "dropped" for line in item.lines}
     body = "\n".join(
-        line.text for line in lines if first is not None and line.number >= first and line.number not in dropped
+        line.text
+        for line in lines
+        if first is not None and line.number >= first and line.number not in dropped and not is_break_mark(line.text)
     )
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body

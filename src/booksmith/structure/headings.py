@@ -408,6 +408,8 @@ def _attach_subtitles(items: list[Item]) -> None:
             continue
         text = following.text
         after = _next_content(items, items.index(following, index + 1) + 1, limit=3)
+        if (after is None or after.kind == "heading") and not text.isupper():
+            continue  # the line is the chapter's only text, not its title ("Chapter 1" / "One.")
         if text.isupper() and after is not None and _title_like(after) and after.text.isupper():
             # A title in capitals running onto a second line of its own.
             text += " " + after.text
@@ -469,7 +471,10 @@ def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
     while page < min(8, len(items)) and (items[page].kind == "break" or _short_para(items[page])):
         page += 1
     head = [item for item in items[:page] if item.kind != "break"]
-    items, found = _title_page(head + items[page:], known)
+    without_gaps = head + items[page:]
+    kept, found = _title_page(without_gaps, known)
+    # No title page there: the gaps between the short opening paragraphs were scene breaks after all.
+    items = items if found == Metadata() and len(kept) == len(without_gaps) else kept
     if len(items) > 2 and items[0].kind == "para" and SUMMARY.match(items[0].text) and items[1].kind == "para":
         return items[2:], replace(found, description=items[1].text)
     return items, found

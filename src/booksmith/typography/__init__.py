@@ -34,9 +34,6 @@ ENGLISH = QuoteStyle("“", "”", "‘", "’")
 BRITISH = QuoteStyle("‘", "’", "“", "”")
 # German books set either „…“ or »…«; a text that already uses the second keeps it.
 GUILLEMETS_INWARD = QuoteStyle("»", "«", "›", "‹")
-# A source typed with some other convention could yield a warning per paragraph;
-# the first ones show the pattern, the rest are counted.
-MAX_WARNINGS = 25
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,8 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
         title, subtitle = set_one(chapter.title), set_one(chapter.subtitle)
         chapters.append(replace(chapter, title=title, subtitle=subtitle, blocks=tuple(blocks)))
     metadata = replace(book.metadata, title=set_one(book.metadata.title))
-    warnings = _at_most(MAX_WARNINGS, setter.warnings) if setter is not None else ()
+    # Every warning is returned; the command line shows the first ones and counts the rest.
+    warnings = tuple(setter.warnings) if setter is not None else ()
     return Typeset(Book(metadata, tuple(chapters)), warnings)
 
 
@@ -120,10 +118,3 @@ def _uses_inward_guillemets(book: Book) -> bool:
                 inward += text.count("»")
                 low += text.count("„")
     return inward > low
-
-
-def _at_most(limit: int, warnings: list[str]) -> tuple[str, ...]:
-    if len(warnings) <= limit:
-        return tuple(warnings)
-    more = len(warnings) - limit
-    return (*warnings[:limit], f"{more} more unpaired quote{'s' if more > 1 else ''} not listed")
