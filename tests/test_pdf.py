@@ -269,7 +269,7 @@ def test_cover_page_is_the_first_page(tmp_path):
 
     cover = tmp_path / "cover.png"
     Image.new("RGB", (60, 90), (20, 60, 120)).save(cover)
-    path = build(tmp_path, novel(parts=1, chapters_per_part=2, paragraphs=2), cover_page=str(cover))
+    path = build(tmp_path, novel(parts=1, chapters_per_part=2, paragraphs=2), cover_page=True, cover=cover)
     first = PdfReader(path).pages[0]
     images = [o for o in first["/Resources"].get("/XObject", {}).values() if o.get_object()["/Subtype"] == "/Image"]
     assert images
@@ -294,7 +294,7 @@ def test_greek_and_cyrillic_use_the_book_font(tmp_path):
     [
         (["--page-size", "b6"], "--page-size must be one of"),
         (["--pdf-variant", "pdf/x-4"], "--pdf-variant must be one of"),
-        (["--cover-page", "missing.png"], "missing.png: no such image"),
+        (["--cover-page", "--no-cover"], "--cover-page puts the cover in the PDF"),
     ],
 )
 def test_bad_pdf_options_are_one_line_errors(run_cli, tmp_path, args, message):

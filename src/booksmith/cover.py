@@ -11,6 +11,7 @@ from pathlib import Path
 
 from booksmith.errors import InputError, located
 from booksmith.model import Metadata
+from booksmith.options import RenderOptions
 from booksmith.resources import data_path
 
 # The largest cover e-readers and stores want (Amazon and Kobo recommend 1600x2560).
@@ -24,6 +25,11 @@ PALETTES = {
     "modern": ((31, 42, 54), (250, 250, 248), (224, 184, 79)),
 }
 MARGIN = 160
+
+
+def cover_image(metadata: Metadata, options: RenderOptions) -> bytes:
+    """The book's cover as JPEG bytes: the user's image (`--cover`), else a generated one."""
+    return user_cover(options.cover) if options.cover else generated_cover(metadata, options.theme)
 
 
 def user_cover(path: Path) -> bytes:

@@ -67,8 +67,8 @@ class RenderOptions:
     embed_fonts: bool = False
     # PDF standard to conform to, one of PDF_VARIANTS (tagged or archival); None for a plain PDF.
     pdf_variant: str | None = None
-    # Path of an image placed as the PDF's first page; None for no cover page.
-    cover_page: str | None = None
+    # Put the cover (the --cover image, else the generated one) on the PDF's first page.
+    cover_page: bool = False
     # Worker processes laying out the PDF's chapters; None uses every CPU, 1 lays out in-process.
     pdf_workers: int | None = None
 

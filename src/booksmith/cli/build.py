@@ -32,7 +32,7 @@ def build(
     page_size: c.PageSize = "a5",
     font_size: c.FontSize = None,
     pdf_variant: c.PdfVariant = None,
-    cover_page: c.CoverPage = None,
+    cover_page: c.CoverPage = False,
     quotes: c.Quotes = "auto",
     dash_style: c.DashStyle = "auto",
     no_smart_quotes: c.NoSmartQuotes = False,

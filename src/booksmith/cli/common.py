@@ -67,7 +67,8 @@ PdfVariant = Annotated[
     typer.Option("--pdf-variant", metavar="NAME", help="PDF standard: pdf/ua-1 (tagged) or pdf/a-3b (archival)."),
 ]
 CoverPage = Annotated[
-    str | None, typer.Option("--cover-page", metavar="IMAGE", help="Image (JPEG or PNG) set as the PDF's first page.")
+    bool,
+    typer.Option("--cover-page", help="Put the cover (--cover, else a generated one) on the first PDF page."),
 ]
 DashStyle = Annotated[
     str,

@@ -60,7 +60,7 @@ def build_options(
     series_index: float | None = None,
     description: str | None = None,
     pdf_variant: str | None = None,
-    cover_page: str | None = None,
+    cover_page: bool = False,
 ) -> BuildOptions:
     """BuildOptions from the shared build flags; a bad choice is a one-line usage error."""
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)
@@ -68,8 +68,8 @@ def build_options(
     _choice("--pdf-variant", pdf_variant, PDF_VARIANTS)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
-    if cover_page is not None and not Path(cover_page).is_file():
-        raise fail(f"{cover_page}: no such image for --cover-page; give the path of a JPEG or PNG file")
+    if cover_page and no_cover:
+        raise fail("--cover-page puts the cover in the PDF, --no-cover leaves it out; keep one")
     if font_size is not None and not 4 <= font_size <= 72:
         raise fail("--font-size must be between 4 and 72 points")
     if cover and no_cover:

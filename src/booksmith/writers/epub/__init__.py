@@ -167,9 +167,9 @@ def _package(rendered: Rendered, documents: tuple[Document, ...], options: Rende
 
 
 def _add_cover_image(book: epub.EpubBook, rendered: Rendered, options: RenderOptions) -> None:
-    from booksmith.cover import generated_cover, user_cover
+    from booksmith.cover import cover_image
 
-    image = user_cover(options.cover) if options.cover else generated_cover(rendered.book.metadata, options.theme)
+    image = cover_image(rendered.book.metadata, options)
     cover = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
     cover.media_type = "image/jpeg"
     cover.content = image

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booksmith.errors import BooksmithError, InputError, located
+from booksmith.errors import BooksmithError
 from booksmith.files import atomic_output
 from booksmith.options import PAGE_SIZES, PDF_VARIANTS, RenderOptions
 from booksmith.render import Rendered
@@ -24,8 +24,6 @@ def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
         raise BooksmithError(f"unknown page size '{options.page_size}'; choose one of: {', '.join(PAGE_SIZES)}")
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         raise BooksmithError(f"unknown PDF variant '{options.pdf_variant}'; choose one of: {', '.join(PDF_VARIANTS)}")
-    if options.cover_page and not Path(options.cover_page).is_file():
-        raise InputError(located(options.cover_page, "no such image for --cover-page; give the path of a JPEG or PNG"))
     # Imported here: WeasyPrint takes about a second to import, and only PDFs need it.
     from booksmith.writers.pdf import chunked, single
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from string import Template
 
 from booksmith import __version__
@@ -70,16 +70,14 @@ def front_matter(rendered: Rendered, options: RenderOptions, folios: dict[str, i
     titlepage = next(d.body for d in rendered.documents if d.kind == "titlepage")
     parts = []
     if options.cover_page:
-        parts.append(f'<section class="cover"><img src="{image_url(options.cover_page)}" alt=""/></section>')
+        from booksmith.cover import cover_image
+
+        image = base64.b64encode(cover_image(metadata, options)).decode("ascii")
+        parts.append(f'<section class="cover"><img src="data:image/jpeg;base64,{image}" alt=""/></section>')
     parts += [f'<section class="half-title"><p>{title}</p></section>', titlepage, _colophon(rendered)]
     if len(chapters(rendered)) > 1:
         parts.append(_contents(rendered, folios))
     return '<div class="front">\n' + "\n".join(parts) + "\n</div>"
-
-
-def image_url(path: str) -> str:
-    """The file URL of an image path, escaped for an attribute (the writer checked that it exists)."""
-    return escape(Path(path).resolve().as_uri())
 
 
 def _colophon(rendered: Rendered) -> str:
