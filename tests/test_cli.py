@@ -184,3 +184,23 @@ def test_library_api_is_usable_from_python(tmp_path):
     options = booksmith.BuildOptions(formats=("epub",))
     assert booksmith.convert(STORY, tmp_path, options) == [tmp_path / "harbour-bakery.epub"]
     assert Path(tmp_path / "harbour-bakery.epub").is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "not_applicable"),
+    [
+        ("batch", {"files", "join"}),
+        ("watch", {"files", "join", "quiet", "verbose"}),  # watch reports each rebuild as it happens
+        # send: the device decides format, page size and where the book goes.
+        ("send", {"files", "join", "output", "formats", "page_size", "verbose", "pdf_variant", "cover_page"}),
+    ],
+)
+def test_commands_that_build_take_every_build_option(command, not_applicable):
+    import typer
+
+    from booksmith.cli import app
+
+    commands = typer.main.get_command(app).commands
+    names = {p.name for p in commands[command].params}
+    missing = {p.name for p in commands["build"].params} - not_applicable - names
+    assert not missing, f"booksmith {command} lacks build options: {sorted(missing)}"

@@ -42,6 +42,12 @@ def send(
     dash_style: c.DashStyle = "auto",
     no_smart_quotes: c.NoSmartQuotes = False,
     no_verify: c.NoVerify = False,
+    cover: c.Cover = None,
+    no_cover: c.NoCover = False,
+    embed_fonts: c.EmbedFonts = False,
+    series: c.Series = None,
+    series_index: c.SeriesIndex = None,
+    description: c.Description = None,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     debug: c.Debug = False,
@@ -65,6 +71,12 @@ def send(
         no_smart_quotes=no_smart_quotes,
         no_verify=no_verify,
         timestamp=c.source_date_epoch(),
+        cover=cover,
+        no_cover=no_cover,
+        embed_fonts=embed_fonts,
+        series=series,
+        series_index=series_index,
+        description=description,
     )
     if to and to.lower().startswith(KINDLE_PREFIX):
         address = to[len(KINDLE_PREFIX) :]
