@@ -365,3 +365,20 @@ def test_paginate_places_blank_pages_before_right_hand_openers(counts, facing, e
     from booksmith.writers.pdf.chunked import _paginate
 
     assert _paginate(counts, facing) == expected
+
+
+def test_workers_are_forked_only_from_a_single_threaded_process():
+    import threading
+
+    from booksmith.writers.pdf.chunked import _start_method
+
+    assert _start_method() in ("fork", "spawn")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        # A lock held by another thread (in Pango, fontconfig) would stay held forever in a forked worker.
+        assert _start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()

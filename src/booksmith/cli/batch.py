@@ -12,45 +12,19 @@ from typing import Annotated, Any
 import typer
 
 from booksmith.cli import common as c
-from booksmith.cli.options import build_options
+from booksmith.cli.options import build_options, with_build_flags
 from booksmith.config import BUILD_KEYS
 
 Recursive = Annotated[bool, typer.Option("--recursive", "-r", help="Also convert the files in subfolders.")]
 Glob = Annotated[str, typer.Option("--glob", help="Which files to convert (file-name pattern, any case).")]
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Books built at once (default: every core).")]
-BUILD_FLAGS = [
-    "formats",
-    "title",
-    "author",
-    "language",
-    "encoding",
-    "theme",
-    "paragraphs",
-    "chapter_pattern",
-    "keep_boilerplate",
-    "scene_break",
-    "page_size",
-    "font_size",
-    "quotes",
-    "dash_style",
-    "no_smart_quotes",
-    "no_verify",
-    "pdf_variant",
-    "cover_page",
-    "cover",
-    "no_cover",
-    "embed_fonts",
-    "series",
-    "series_index",
-    "description",
-]
 
 
+@with_build_flags()
 def batch(
     ctx: typer.Context,
     directory: Annotated[str, typer.Argument(help="Folder of text files to convert.", show_default=False)],
     output: c.Output = None,
-    formats: c.Formats = "epub,pdf",
     recursive: Recursive = False,
     glob: Glob = "*.txt",
     jobs: Jobs = None,
@@ -60,33 +34,11 @@ def batch(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786.")
     ] = None,
-    title: c.Title = None,
-    author: c.Author = None,
-    language: c.Language = None,
-    encoding: c.Encoding = None,
-    theme: c.Theme = "classic",
-    paragraphs: c.Paragraphs = None,
-    chapter_pattern: c.ChapterPattern = None,
-    keep_boilerplate: c.KeepBoilerplate = False,
-    scene_break: c.SceneBreak = "⁂",
-    page_size: c.PageSize = "a5",
-    font_size: c.FontSize = None,
-    quotes: c.Quotes = "auto",
-    dash_style: c.DashStyle = "auto",
-    no_smart_quotes: c.NoSmartQuotes = False,
-    no_verify: c.NoVerify = False,
-    pdf_variant: c.PdfVariant = None,
-    cover_page: c.CoverPage = False,
-    cover: c.Cover = None,
-    no_cover: c.NoCover = False,
-    embed_fonts: c.EmbedFonts = False,
-    series: c.Series = None,
-    series_index: c.SeriesIndex = None,
-    description: c.Description = None,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print each file's warnings.")] = False,
     debug: c.Debug = False,
+    flags: dict | None = None,
 ) -> None:
     """Convert every text in a folder; the books mirror the folder's tree under -o DIR (or sit beside each input).
 
@@ -96,7 +48,7 @@ def batch(
     from booksmith.batch import plan_batch, run_plan, summary
 
     values = locals()
-    build, settings = batch_options(ctx, values)
+    build, settings = batch_options(ctx, values, flags)
     started = time.monotonic()
     plan = c.guarded(lambda: plan_batch(directory, build, settings), debug=debug)
     for warning in plan.warnings:
@@ -118,11 +70,11 @@ def batch(
         raise typer.Exit(1)
 
 
-def batch_options(ctx: typer.Context, values: dict[str, Any]):
-    """BuildOptions and BatchOptions from a batch-like command's parameters."""
+def batch_options(ctx: typer.Context, values: dict[str, Any], flags: dict[str, Any] | None):
+    """BuildOptions and BatchOptions from a batch-like command's parameters and build flags."""
     from booksmith.options import BatchOptions
 
-    build = build_options(**{name: values[name] for name in BUILD_FLAGS}, timestamp=c.source_date_epoch())
+    build = build_options(flags, timestamp=c.source_date_epoch())
     # Build options a booksmith.toml may also set: the command line wins only where the user typed them.
     # Compared by name: typer may bring its own copy of click's ParameterSource.
     typed = {"COMMANDLINE", "ENVIRONMENT"}

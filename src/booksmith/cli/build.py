@@ -9,76 +9,28 @@ from typing import Annotated
 import typer
 
 from booksmith.cli import common as c
-from booksmith.cli.options import build_options
+from booksmith.cli.options import build_options, with_build_flags
 
 MAX_WARNINGS = 20
 
 
+@with_build_flags()
 def build(
     files: Annotated[
         list[str], typer.Argument(help="Text files to convert; '-' reads standard input.", show_default=False)
     ],
     output: c.Output = None,
-    formats: c.Formats = "epub,pdf",
-    title: c.Title = None,
-    author: c.Author = None,
-    language: c.Language = None,
-    encoding: c.Encoding = None,
-    theme: c.Theme = "classic",
-    paragraphs: c.Paragraphs = None,
-    chapter_pattern: c.ChapterPattern = None,
-    keep_boilerplate: c.KeepBoilerplate = False,
-    scene_break: c.SceneBreak = "⁂",
-    page_size: c.PageSize = "a5",
-    font_size: c.FontSize = None,
-    pdf_variant: c.PdfVariant = None,
-    cover_page: c.CoverPage = False,
-    quotes: c.Quotes = "auto",
-    dash_style: c.DashStyle = "auto",
-    no_smart_quotes: c.NoSmartQuotes = False,
-    no_verify: c.NoVerify = False,
-    cover: c.Cover = None,
-    no_cover: c.NoCover = False,
-    embed_fonts: c.EmbedFonts = False,
-    series: c.Series = None,
-    series_index: c.SeriesIndex = None,
-    description: c.Description = None,
+    join: Annotated[
+        bool, typer.Option("--join", help="Make one book of all the files (or a folder), one chapter each.")
+    ] = False,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
     debug: c.Debug = False,
-    join: Annotated[
-        bool, typer.Option("--join", help="Make one book of all the files (or a folder), one chapter each.")
-    ] = False,
+    flags: dict | None = None,
 ) -> None:
     """Convert text files to ebooks: STEM.epub and STEM.pdf beside each input, or in -o DIR."""
-    options = build_options(
-        formats=formats,
-        title=title,
-        author=author,
-        language=language,
-        encoding=encoding,
-        theme=theme,
-        paragraphs=paragraphs,
-        chapter_pattern=chapter_pattern,
-        keep_boilerplate=keep_boilerplate,
-        scene_break=scene_break,
-        page_size=page_size,
-        font_size=font_size,
-        pdf_variant=pdf_variant,
-        cover_page=cover_page,
-        quotes=quotes,
-        dash_style=dash_style,
-        no_smart_quotes=no_smart_quotes,
-        no_verify=no_verify,
-        timestamp=c.source_date_epoch(),
-        cover=cover,
-        no_cover=no_cover,
-        embed_fonts=embed_fonts,
-        series=series,
-        series_index=series_index,
-        description=description,
-    )
+    options = build_options(flags, timestamp=c.source_date_epoch())
     if join:
         written = c.guarded(lambda: _build_joined(files, output, options, strict), debug=debug)
         if not quiet:

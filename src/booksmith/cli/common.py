@@ -81,15 +81,20 @@ NoVerify = Annotated[
     bool, typer.Option("--no-verify", help="Skip the check that every word of the input is in the book.")
 ]
 Cover = Annotated[
-    str | None, typer.Option("--cover", help="JPEG or PNG cover image (default: a generated typographic cover).")
+    str | None,
+    typer.Option("--cover", metavar="IMAGE", help="JPEG or PNG cover image (default: a generated typographic cover)."),
 ]
 NoCover = Annotated[bool, typer.Option("--no-cover", help="Make the EPUB without a cover image.")]
 EmbedFonts = Annotated[
     bool, typer.Option("--embed-fonts", help="Put the shipped OFL fonts, and their licence, inside the EPUB.")
 ]
-Series = Annotated[str | None, typer.Option("--series", help="Series the book belongs to.")]
-SeriesIndex = Annotated[float | None, typer.Option("--series-index", help="The book's number in its series.")]
-Description = Annotated[str | None, typer.Option("--description", help="Short description (blurb) of the book.")]
+Series = Annotated[str | None, typer.Option("--series", metavar="NAME", help="Series the book belongs to.")]
+SeriesIndex = Annotated[
+    float | None, typer.Option("--series-index", metavar="N", help="The book's number in its series.")
+]
+Description = Annotated[
+    str | None, typer.Option("--description", metavar="TEXT", help="Short description (blurb) of the book.")
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also print what was detected (encoding, paragraphs, chapters).")

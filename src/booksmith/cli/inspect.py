@@ -9,43 +9,20 @@ from typing import Annotated
 import typer
 
 from booksmith.cli import common as c
-from booksmith.cli.options import build_options
+from booksmith.cli.options import READING_FLAGS, build_options, with_build_flags
 
 
+@with_build_flags(only=("title", "author", "language", *READING_FLAGS))
 def inspect(
     file: Annotated[str, typer.Argument(help="Text file to inspect; '-' reads standard input.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
-    title: c.Title = None,
-    author: c.Author = None,
-    language: c.Language = None,
-    encoding: c.Encoding = None,
-    paragraphs: c.Paragraphs = None,
-    chapter_pattern: c.ChapterPattern = None,
-    keep_boilerplate: c.KeepBoilerplate = False,
     debug: c.Debug = False,
+    flags: dict | None = None,
 ) -> None:
     """Show the detected encoding, metadata, chapters, scene breaks and warnings of a text."""
     from booksmith.report import describe
 
-    options = build_options(
-        formats="epub",
-        title=title,
-        author=author,
-        language=language,
-        encoding=encoding,
-        theme="classic",
-        paragraphs=paragraphs,
-        chapter_pattern=chapter_pattern,
-        keep_boilerplate=keep_boilerplate,
-        scene_break="⁂",
-        page_size="a5",
-        font_size=None,
-        quotes="auto",
-        dash_style="auto",
-        no_smart_quotes=False,
-        no_verify=False,
-        timestamp=None,
-    )
+    options = build_options(flags)
     source: Path | bytes = c.read_stdin() if file == "-" else Path(file)
     report = c.guarded(lambda: describe(source, options), debug=debug)
     if as_json:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, get_type_hints
 
+from booksmith.cli import common as c
 from booksmith.cli.common import fail
 from booksmith.model import Metadata
 from booksmith.options import (
@@ -18,6 +23,8 @@ from booksmith.options import (
     RenderOptions,
     TypographyOptions,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -34,33 +41,111 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
-def build_options(
+def _build_flags(
+    formats: c.Formats = "epub,pdf",
+    title: c.Title = None,
+    author: c.Author = None,
+    language: c.Language = None,
+    series: c.Series = None,
+    series_index: c.SeriesIndex = None,
+    description: c.Description = None,
+    encoding: c.Encoding = None,
+    paragraphs: c.Paragraphs = None,
+    chapter_pattern: c.ChapterPattern = None,
+    keep_boilerplate: c.KeepBoilerplate = False,
+    theme: c.Theme = "classic",
+    scene_break: c.SceneBreak = "⁂",
+    quotes: c.Quotes = "auto",
+    dash_style: c.DashStyle = "auto",
+    no_smart_quotes: c.NoSmartQuotes = False,
+    cover: c.Cover = None,
+    no_cover: c.NoCover = False,
+    embed_fonts: c.EmbedFonts = False,
+    page_size: c.PageSize = "a5",
+    font_size: c.FontSize = None,
+    pdf_variant: c.PdfVariant = None,
+    cover_page: c.CoverPage = False,
+    no_verify: c.NoVerify = False,
+) -> None:
+    """The flags of every command that builds books: declared once, here, in the order --help shows them."""
+
+
+BUILD_FLAGS = inspect.signature(_build_flags).parameters
+# The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
+READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate")
+# A command's own flags that --help lists after the build flags.
+TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
+
+
+def with_build_flags(*, only: tuple[str, ...] | None = None, omit: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command the build flags (`only` some, or all but `omit`); it receives their values as `flags`.
+
+    Why by hand: typer has no option groups shared between commands, and each
+    command repeating two dozen parameters drifted apart as flags were added.
+    """
+    hints = get_type_hints(_build_flags, include_extras=True)
+    chosen = [
+        flag.replace(annotation=hints[name], kind=inspect.Parameter.KEYWORD_ONLY)
+        for name, flag in BUILD_FLAGS.items()
+        if (only is None or name in only) and name not in omit
+    ]
+    names = {flag.name for flag in chosen}
+
+    def decorate(command: F) -> F:
+        own_hints = get_type_hints(command, include_extras=True)
+        own = [
+            p.replace(annotation=own_hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in inspect.signature(command).parameters.values()
+            if p.name != "flags"
+        ]
+        cut = next((i for i, p in enumerate(own) if p.name in TRAILING_FLAGS), len(own))
+        parameters = own[:cut] + chosen + own[cut:]
+
+        @functools.wraps(command)
+        def run(**values: Any) -> Any:
+            flags = {name: values.pop(name) for name in names}
+            return command(**values, flags=flags)
+
+        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def build_options(flags: dict[str, Any] | None = None, *, timestamp: int | None = None) -> BuildOptions:
+    """BuildOptions from build-flag values (the defaults fill in any not given); a bad choice is one line."""
+    values = {name: flag.default for name, flag in BUILD_FLAGS.items()} | (flags or {})
+    return _build_options(**values, timestamp=timestamp)
+
+
+def _build_options(
     *,
     formats: str,
     title: str | None,
     author: list[str] | None,
     language: str | None,
+    series: str | None,
+    series_index: float | None,
+    description: str | None,
     encoding: str | None,
-    theme: str,
     paragraphs: str | None,
     chapter_pattern: str | None,
     keep_boilerplate: bool,
+    theme: str,
     scene_break: str,
-    page_size: str,
-    font_size: float | None,
     quotes: str,
     dash_style: str,
     no_smart_quotes: bool,
+    cover: str | None,
+    no_cover: bool,
+    embed_fonts: bool,
+    page_size: str,
+    font_size: float | None,
+    pdf_variant: str | None,
+    cover_page: bool,
     no_verify: bool,
     timestamp: int | None,
-    cover: str | None = None,
-    no_cover: bool = False,
-    embed_fonts: bool = False,
-    series: str | None = None,
-    series_index: float | None = None,
-    description: str | None = None,
-    pdf_variant: str | None = None,
-    cover_page: bool = False,
 ) -> BuildOptions:
     """BuildOptions from the shared build flags; a bad choice is a one-line usage error."""
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)

@@ -10,13 +10,15 @@ from typing import Annotated
 import typer
 
 from booksmith.cli import common as c
-from booksmith.cli.options import build_options
+from booksmith.cli.options import build_options, with_build_flags
 
 KINDLE_PREFIX = "kindle:"
 PASSWORD_ENV = "BOOKSMITH_SMTP_PASSWORD"
 KEYRING_SERVICE = "booksmith-smtp"
 
 
+# The device decides the format and the PDF page size.
+@with_build_flags(omit=("formats", "page_size", "pdf_variant", "cover_page"))
 def send(
     files: Annotated[list[str], typer.Argument(help="Text files (built first) or built books.", show_default=False)],
     to: Annotated[
@@ -28,55 +30,14 @@ def send(
     no_calibre: Annotated[
         bool, typer.Option("--no-calibre", help="Send Kindles a PDF even when calibre could make an AZW3.")
     ] = False,
-    title: c.Title = None,
-    author: c.Author = None,
-    language: c.Language = None,
-    encoding: c.Encoding = None,
-    theme: c.Theme = "classic",
-    paragraphs: c.Paragraphs = None,
-    chapter_pattern: c.ChapterPattern = None,
-    keep_boilerplate: c.KeepBoilerplate = False,
-    scene_break: c.SceneBreak = "⁂",
-    font_size: c.FontSize = None,
-    quotes: c.Quotes = "auto",
-    dash_style: c.DashStyle = "auto",
-    no_smart_quotes: c.NoSmartQuotes = False,
-    no_verify: c.NoVerify = False,
-    cover: c.Cover = None,
-    no_cover: c.NoCover = False,
-    embed_fonts: c.EmbedFonts = False,
-    series: c.Series = None,
-    series_index: c.SeriesIndex = None,
-    description: c.Description = None,
     strict: c.Strict = False,
     quiet: c.Quiet = False,
     debug: c.Debug = False,
+    flags: dict | None = None,
 ) -> None:
     """Build each .txt for the reader and copy it onto the device, or e-mail its EPUB to a Kindle."""
     options = build_options(
-        formats="epub",
-        title=title,
-        author=author,
-        language=language,
-        encoding=encoding,
-        theme=theme,
-        paragraphs=paragraphs,
-        chapter_pattern=chapter_pattern,
-        keep_boilerplate=keep_boilerplate,
-        scene_break=scene_break,
-        page_size="ereader",
-        font_size=font_size,
-        quotes=quotes,
-        dash_style=dash_style,
-        no_smart_quotes=no_smart_quotes,
-        no_verify=no_verify,
-        timestamp=c.source_date_epoch(),
-        cover=cover,
-        no_cover=no_cover,
-        embed_fonts=embed_fonts,
-        series=series,
-        series_index=series_index,
-        description=description,
+        {**(flags or {}), "formats": "epub", "page_size": "ereader"}, timestamp=c.source_date_epoch()
     )
     if to and to.lower().startswith(KINDLE_PREFIX):
         address = to[len(KINDLE_PREFIX) :]

@@ -47,7 +47,9 @@ def serve(
             f"serving on {host}: anyone who can reach this address can download the books"
             + ("" if credentials else "; add --auth USER to ask for a password")
         )
-    options = build_options(**_serve_defaults(theme, page_size))
+    options = build_options(
+        {"formats": "epub", "theme": theme, "page_size": page_size}, timestamp=c.source_date_epoch()
+    )
     cache = Path(platformdirs.user_cache_dir("booksmith")) / "serve"
     server = c.guarded(lambda: make_server(Library(directory, cache, options), host, port, credentials), debug=debug)
     _log_requests()
@@ -59,28 +61,6 @@ def serve(
         pass
     finally:
         server.server_close()
-
-
-def _serve_defaults(theme: str, page_size: str) -> dict:
-    return {
-        "formats": "epub",
-        "title": None,
-        "author": None,
-        "language": None,
-        "encoding": None,
-        "theme": theme,
-        "paragraphs": None,
-        "chapter_pattern": None,
-        "keep_boilerplate": False,
-        "scene_break": "⁂",
-        "page_size": page_size,
-        "font_size": None,
-        "quotes": "auto",
-        "dash_style": "auto",
-        "no_smart_quotes": False,
-        "no_verify": False,
-        "timestamp": c.source_date_epoch(),
-    }
 
 
 def _log_requests() -> None:

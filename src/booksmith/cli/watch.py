@@ -8,46 +8,25 @@ import typer
 
 from booksmith.cli import common as c
 from booksmith.cli.batch import Glob, Jobs, Recursive, batch_options
+from booksmith.cli.options import with_build_flags
 
 
+@with_build_flags()
 def watch(
     ctx: typer.Context,
     directory: Annotated[str, typer.Argument(help="Folder of text files to watch.", show_default=False)],
     output: c.Output = None,
-    formats: c.Formats = "epub,pdf",
     recursive: Recursive = False,
     glob: Glob = "*.txt",
     jobs: Jobs = None,
-    title: c.Title = None,
-    author: c.Author = None,
-    language: c.Language = None,
-    encoding: c.Encoding = None,
-    theme: c.Theme = "classic",
-    paragraphs: c.Paragraphs = None,
-    chapter_pattern: c.ChapterPattern = None,
-    keep_boilerplate: c.KeepBoilerplate = False,
-    scene_break: c.SceneBreak = "⁂",
-    page_size: c.PageSize = "a5",
-    font_size: c.FontSize = None,
-    quotes: c.Quotes = "auto",
-    dash_style: c.DashStyle = "auto",
-    no_smart_quotes: c.NoSmartQuotes = False,
-    no_verify: c.NoVerify = False,
-    pdf_variant: c.PdfVariant = None,
-    cover_page: c.CoverPage = False,
-    cover: c.Cover = None,
-    no_cover: c.NoCover = False,
-    embed_fonts: c.EmbedFonts = False,
-    series: c.Series = None,
-    series_index: c.SeriesIndex = None,
-    description: c.Description = None,
     strict: c.Strict = False,
     debug: c.Debug = False,
+    flags: dict | None = None,
 ) -> None:
     """Build a folder's books, then rebuild each one when its text or a booksmith.toml changes (Ctrl-C stops)."""
     from booksmith.batch.watch import watch_folder
 
-    build, settings = batch_options(ctx, locals())
+    build, settings = batch_options(ctx, locals(), flags)
 
     def show(result) -> None:
         reason = f": {result.reason}" if result.reason else ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,8 +111,7 @@ class _runner:
     def __enter__(self):
         _init_worker(self.sheets)
         if self.workers > 1:
-            # fork shares the already-imported WeasyPrint; other platforms must spawn.
-            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            context = multiprocessing.get_context(_start_method())
             self.pool = context.Pool(
                 self.workers, initializer=_init_worker, initargs=(self.sheets,), maxtasksperchild=TASKS_PER_WORKER
             )
@@ -126,6 +126,17 @@ class _runner:
         if self.pool is not None:
             self.pool.close() if exc[0] is None else self.pool.terminate()
             self.pool.join()
+
+
+def _start_method() -> str:
+    """fork where it is safe, so workers share the loaded WeasyPrint, fonts and caches; else spawn.
+
+    Forking copies only the calling thread: if another thread holds a lock inside
+    Pango or fontconfig at that moment (a server's request thread, a finaliser run
+    by another thread's garbage collection), the worker waits on it forever. So a
+    process running other threads starts its workers fresh.
+    """
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
 def _init_worker(sheets: list[str]) -> None:
