@@ -134,6 +134,9 @@ def main() -> None:
             else:
                 print("pandoc not on PATH: skipped")
             if shutil.which("ebook-convert"):
+                if os.geteuid() == 0:
+                    # calibre renders PDFs with Qt WebEngine, whose sandbox refuses to run as root.
+                    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
                 command = ["ebook-convert", str(source), "calibre.pdf", "--paper-size", "a5"]
                 report(rows, "calibre ebook-convert 1x", measure(command, work), work / "calibre.pdf")
             else:
