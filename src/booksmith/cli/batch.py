@@ -130,8 +130,7 @@ class Progress:
             reason = f": {result.reason}" if result.reason else ""
             typer.echo(f"[{self.count}/{self.total}] {result.status} {result.key}{reason}", err=True)
         if self.verbose:
-            for warning in result.warnings:
-                c.warn(f"{result.key}: {warning}")
+            c.warn_about(result.key, result.warnings)
         return result
 
 

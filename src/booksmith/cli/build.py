@@ -11,8 +11,6 @@ import typer
 from booksmith.cli import common as c
 from booksmith.cli.options import build_options, with_build_flags
 
-MAX_WARNINGS = 20
-
 
 @with_build_flags()
 def build(
@@ -61,11 +59,7 @@ def _build_one(name: str, output: str | None, options, taken: set[Path], strict:
         source, stem = c.read_stdin(), "book"
         options = replace(options, read=replace(options.read, fallback_title=options.read.fallback_title or "Untitled"))
     loaded = load(source, options)
-    # A text with thousands of stray quotes would otherwise bury the output in warnings.
-    for warning in loaded.warnings[:MAX_WARNINGS]:
-        c.warn(f"{name}: {warning}")
-    if len(loaded.warnings) > MAX_WARNINGS:
-        c.warn(f"{name}: {len(loaded.warnings) - MAX_WARNINGS} more warnings not shown")
+    c.warn_about(name, loaded.warnings)
     if strict and loaded.warnings:
         raise c.fail(f"{name}: {len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
     if verbose:

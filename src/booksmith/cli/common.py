@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, TypeVar
 
 import typer
@@ -111,6 +111,18 @@ def fail(message: str) -> typer.Exit:
 
 def warn(message: str) -> None:
     typer.echo(f"booksmith: warning: {message}", err=True)
+
+
+# A text with thousands of stray quotes would otherwise bury the output in warnings.
+MAX_WARNINGS = 20
+
+
+def warn_about(name: object, warnings: Sequence[str]) -> None:
+    """Print a file's warnings, the first MAX_WARNINGS of them, then how many more there are."""
+    for warning in warnings[:MAX_WARNINGS]:
+        warn(f"{name}: {warning}")
+    if len(warnings) > MAX_WARNINGS:
+        warn(f"{name}: {len(warnings) - MAX_WARNINGS} more warnings not shown")
 
 
 def guarded(action: Callable[[], T], *, debug: bool) -> T:

@@ -87,8 +87,7 @@ def _copy_one(source: Path, device, options, work: Path, converter: str | None, 
     from booksmith.devices import copy_book, prepare
 
     prepared = prepare(source, device, options, work, converter, strict=strict)
-    for warning in prepared.warnings:
-        c.warn(f"{source}: {warning}")
+    c.warn_about(source, prepared.warnings)
     copied = copy_book(prepared.path, device)
     already = "" if copied.new else "already there; "
     return f"{copied.path} ({already}{device.label}; {prepared.reason}; {copied.free / 1e6:.0f} MB free)"
@@ -102,8 +101,7 @@ def _mail_one(source: Path, address: str, settings, options, work: Path, strict:
     book = source
     if source.suffix.lower() == ".txt":
         book, warnings = build_book(source, options, work, "epub", strict=strict)
-        for warning in warnings:
-            c.warn(f"{source}: {warning}")
+        c.warn_about(source, warnings)
     if not book.is_file():
         raise MailError(located(source, "does not exist; give a .txt or an .epub"))
     send_to_kindle(book, address, settings)

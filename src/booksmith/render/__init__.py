@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from string import Template
 
-from booksmith import __version__
+from booksmith.errors import BooksmithError
 from booksmith.model import Book, Chapter
 from booksmith.options import RenderOptions
-from booksmith.render.blocks import chapter_body, continuation_body, escape, section_semantics, titlepage_body
+from booksmith.render.blocks import chapter_body, continuation_body, escape, plain, section_semantics, titlepage_body
+from booksmith.render.split import pieces
 from booksmith.resources import data_text, locale, styles_path
 
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
@@ -115,10 +116,6 @@ def split_document(document: Document, language: str, max_bytes: int) -> tuple[D
     The first piece keeps the file name (links and the table of contents point
     to it); later pieces are CHAPTER-2.xhtml, CHAPTER-3.xhtml and so on.
     """
-    from dataclasses import replace
-
-    from booksmith.render.split import pieces
-
     chapter = document.chapter
     if len(document.xhtml) <= max_bytes or chapter is None or document.part_of:
         return (document,)
@@ -144,8 +141,6 @@ def split_document(document: Document, language: str, max_bytes: int) -> tuple[D
 
 def chapter_label(chapter: Chapter, book_title: str) -> str:
     """What a table of contents calls a chapter: its heading, with its title when it has one."""
-    from booksmith.render.blocks import plain
-
     if chapter.title and chapter.subtitle:
         return f"{plain(chapter.title)}: {plain(chapter.subtitle)}"
     if chapter.title:
@@ -163,15 +158,9 @@ def themes() -> list[str]:
 
 def theme_css(options: RenderOptions) -> str:
     """The theme's EPUB stylesheet (base rules, then the theme's), with the chosen ornament."""
-    from booksmith.errors import BooksmithError
-
     path = styles_path(f"{options.theme}.css")
     if options.theme.startswith(THEME_FILES_EXCLUDED) or not path.is_file():
         raise BooksmithError(f"unknown theme '{options.theme}'; choose one of: {', '.join(themes())}")
     css = styles_path("base.css").read_text(encoding="utf-8") + "\n" + path.read_text(encoding="utf-8")
     ornament = options.scene_break.replace("\\", "\\\\").replace('"', '\\"')
     return css.replace('"⁂"', f'"{ornament}"')
-
-
-def version() -> str:
-    return __version__

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import time
-import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,8 +16,9 @@ from booksmith.files import atomic_output
 from booksmith.options import RenderOptions
 from booksmith.render import STYLESHEET, Document, Rendered, split_document, xhtml_document
 from booksmith.render.blocks import escape, plain
+from booksmith.render.identifier import book_identifier
 from booksmith.resources import data_path, data_text, data_toml
-from booksmith.writers.epub.metadata import add_metadata, package_identifier
+from booksmith.writers.epub.metadata import add_metadata
 from booksmith.writers.epub.nav import COVER_PAGE, has_contents, nav_xhtml, ncx_toc
 
 XHTML = "application/xhtml+xml"
@@ -63,19 +62,6 @@ def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transfo
         },
     )
     return _reproducible_zip(buffer.getvalue(), timestamp, [d.file_name for d in documents])
-
-
-def identifier(rendered: Rendered) -> str:
-    """The book's identifier: the given one, or a UUID derived from its text (stable across builds)."""
-    metadata = rendered.book.metadata
-    if metadata.identifier:
-        return package_identifier(metadata.identifier)
-    digest = hashlib.sha256()
-    for part in (metadata.title or "", *metadata.authors):
-        digest.update(part.encode("utf-8") + b"\0")
-    for document in rendered.documents:
-        digest.update(document.body.encode("utf-8"))
-    return f"urn:uuid:{uuid.UUID(bytes=digest.digest()[:16], version=5)}"
 
 
 def _content_documents(rendered: Rendered, options: RenderOptions, transform: Transform) -> tuple[Document, ...]:
@@ -133,7 +119,7 @@ def _package(rendered: Rendered, documents: tuple[Document, ...], options: Rende
     book = epub.EpubBook()
     # ebooklib names itself the generator; booksmith's own generator meta replaces it.
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
-    book.set_identifier(identifier(rendered))
+    book.set_identifier(book_identifier(rendered))
     has_cover = not options.no_cover
     add_metadata(book, rendered.book.metadata, language=rendered.language, has_cover=has_cover)
     if rendered.direction == "rtl":

@@ -13,7 +13,6 @@ from booksmith.render.blocks import plain
 # Name particles that sort with the surname ("van Gogh, Vincent"), and suffixes that follow it.
 PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le", "la", "ter", "ten", "zu", "dos"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"}
-ISBN = re.compile(r"^(?:97[89])?\d{9}[\dX]$")
 # W3C date-time profile, which EPUBCheck expects in dc:date.
 W3C_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?)?)?$")
 ACCESSIBILITY_SUMMARY = (
@@ -35,12 +34,6 @@ def sort_name(name: str) -> str:
         start -= 1
     surname, given = " ".join(words[start:]), " ".join(words[:start])
     return f"{surname}, {given}" + (f", {' '.join(suffix)}" if suffix else "")
-
-
-def package_identifier(identifier: str) -> str:
-    """An ISBN as a urn:isbn: URN (what calibre and stores read); any other identifier as given."""
-    compact = re.sub(r"[\s-]", "", identifier.removeprefix("urn:isbn:")).upper()
-    return f"urn:isbn:{compact}" if ISBN.match(compact) else identifier
 
 
 def add_metadata(book: epub.EpubBook, metadata: Metadata, *, language: str, has_cover: bool) -> None:

@@ -11,6 +11,7 @@ from booksmith import __version__
 from booksmith.options import RenderOptions
 from booksmith.render import Document, Rendered
 from booksmith.render.blocks import escape, plain
+from booksmith.render.identifier import book_identifier
 from booksmith.resources import data_path, data_text, data_toml, styles_path
 
 # The opening paragraph's first letter (with any quote before it), after the chapter title.
@@ -81,8 +82,6 @@ def front_matter(rendered: Rendered, options: RenderOptions, folios: dict[str, i
 
 
 def _colophon(rendered: Rendered) -> str:
-    from booksmith.writers.epub import identifier
-
     metadata = rendered.book.metadata
     lines = []
     title = escape(plain(metadata.title or "Untitled"))
@@ -96,7 +95,7 @@ def _colophon(rendered: Rendered) -> str:
         lines.append(f'<p class="publisher">{escape(metadata.publisher)}</p>')
     if metadata.date:
         lines.append(f'<p class="date">{escape(metadata.date)}</p>')
-    lines.append(f'<p class="identifier">{escape(identifier(rendered))}</p>')
+    lines.append(f'<p class="identifier">{escape(book_identifier(rendered))}</p>')
     lines.append('<p class="typeset">Typeset with booksmith</p>')
     return '<section class="colophon">\n' + "\n".join(lines) + "\n</section>"
 
