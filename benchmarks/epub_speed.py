@@ -18,6 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from installed import compile_booksmith
+
 VOCABULARY = (
     "the a of and to in was he she it that his her had with for on at as they but not from by "
     "lantern harbour river stone window morning silence letter garden winter candle orchard road "
@@ -66,6 +69,7 @@ def main() -> int:
     parser.add_argument("--megabytes", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts")
     args = parser.parse_args()
+    compile_booksmith()
     booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "epub", "-q"]
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from installed import compile_booksmith
 from pdf_novel import novel
 
 SINGLE_PASS = """
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,2,4", help="multiples of the 150k-word novel to time")
     parser.add_argument("--no-references", action="store_true", help="skip single-pass, pandoc and calibre")
     args = parser.parse_args()
+    compile_booksmith()
     booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "pdf", "--no-verify", "-q"]
     rows = []
     with tempfile.TemporaryDirectory() as folder:

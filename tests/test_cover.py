@@ -90,3 +90,13 @@ def test_cover_finds_a_font_for_scripts_eb_garamond_lacks():
     assert _missing("البحر") == "ا"
     image = Image.open(io.BytesIO(generated_cover(Metadata(title="البحر", authors=("سلمى",)))))
     assert image.size == (1600, 2560)
+
+
+def test_charset_file_matches_the_shipped_font():
+    from fontTools.ttLib import TTFont
+
+    from booksmith.cover import shipped_characters
+    from booksmith.resources import data_path
+
+    with TTFont(str(data_path("fonts", "EBGaramond12-Regular.otf")), lazy=True) as font:
+        assert shipped_characters() == frozenset(font.getBestCmap())

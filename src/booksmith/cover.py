@@ -158,16 +158,19 @@ def _font(style: str, size: int, script_sample: str = ""):
 
 
 @cache
-def _shipped_characters() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(data_path("fonts", "EBGaramond12-Regular.otf")), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+def shipped_characters() -> frozenset[int]:
+    """The code points the shipped regular face draws, from its charset file (ranges of hex code points)."""
+    covered: set[int] = set()
+    for line in data_path("fonts", "EBGaramond12-Regular.charset").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            first, _, last = line.strip().partition("-")
+            covered.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(covered)
 
 
 def _missing(text: str) -> str:
     """The first character of `text` the shipped font cannot draw, or ''."""
-    covered = _shipped_characters()
+    covered = shipped_characters()
     return next((ch for ch in text if not ch.isspace() and ord(ch) not in covered), "")
 
 

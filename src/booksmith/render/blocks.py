@@ -34,12 +34,13 @@ MARKUP_TAGS = {
     chars.STRONG_START: "<strong>",
     chars.STRONG_END: "</strong>",
 }
-ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def escape(text: str) -> str:
     """Escape text for XHTML content and attribute values (`]]>` is covered by escaping `>`)."""
-    return text.translate(ESCAPES)
+    # Chained replace runs at C speed; str.translate with a dict looks every
+    # character up in Python and took a tenth of a large book's build.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def plain(text: str) -> str:

@@ -37,7 +37,7 @@ DOT_RUN = re.compile(r"\.{3,}")
 
 def ellipses(text: str) -> str:
     """`...` and `. . .` are one ellipsis character, which lines cannot break inside; `....` is one and a stop."""
-    if "." not in text:
+    if "..." not in text and ". ." not in text:
         return text
     text = SPACED_DOTS.sub(ELLIPSIS, text)
     return DOT_RUN.sub(lambda m: ELLIPSIS * (len(m.group()) // 3) + "." * (len(m.group()) % 3), text)
