@@ -222,7 +222,10 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     candidates = [
         i
         for i, item in enumerate(items)
-        if item.kind == "para" and len(item.lines) == 1 and found.match(item.text.strip(HEADING_ORNAMENTS))
+        if item.kind == "para"
+        and len(item.lines) == 1
+        and len(item.lines[0].text) < MAX_HEADING
+        and found.match(item.text.strip(HEADING_ORNAMENTS))
     ]
     values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)

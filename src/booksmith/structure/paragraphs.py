@@ -31,8 +31,11 @@ def _break_chars() -> str:
 
 def is_break_mark(text: str) -> bool:
     """A line of scene-break marks: `* * *`, `#`, `~~~`, `oOo`, spaced or indented."""
+    # Counted before building the string: nearly every line tested is a paragraph of prose.
+    if len(text) - text.count(" ") > 40:
+        return False
     marks = text.replace(" ", "")
-    if not marks or len(marks) > 40:
+    if not marks:
         return False
     allowed = _break_chars()
     if any(ch not in allowed for ch in marks):

@@ -294,26 +294,7 @@ class QuoteSetter:
                 steps.append(quote)
         if not steps:
             return
-        frontier: dict[tuple[str, ...], float] = {(): 0.0}
-        trail: list[dict[tuple[str, ...], tuple[tuple[str, ...], str]]] = []
-        for quote in steps:
-            following: dict[tuple[str, ...], float] = {}
-            back: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
-            for state, cost in frontier.items():
-                for reading, extra in quote.options.items():
-                    new_state, penalty, label = _transition(state, quote.mark, reading)
-                    total = cost + extra + penalty
-                    if total < following.get(new_state, 1e9):
-                        following[new_state] = total
-                        back[new_state] = (state, label)
-            frontier = following
-            trail.append(back)
-        state = min(frontier, key=lambda s: frontier[s] + _end_cost(s, reopened))
-        labels = []
-        for back in reversed(trail):
-            state, label = back[state]
-            labels.append(label)
-        labels.reverse()
+        labels = _cheapest_labels(steps, reopened)
         stack: list[_Quote] = []
         for quote, label in zip(steps, labels, strict=True):
             quote.reading = label.rstrip("!")
@@ -351,6 +332,39 @@ class QuoteSetter:
         excerpt += "…" if end < len(text) and text[end] != "\n" else ""
         where = f"line {line}" if unit.line else "title"  # titles reach typography without a line
         self.warnings.append(f"{where}: {text[quote.index]} {what}: {excerpt}")
+
+
+def _cheapest_labels(steps: list[_Quote], reopened: tuple[str, ...]) -> list[str]:
+    """The labels of the cheapest well-nested reading of the quotes, by dynamic programming over open stacks."""
+    if all(len(quote.options) == 1 for quote in steps):
+        # One reading each (most dialogue): the only path, without the search's bookkeeping.
+        state: tuple[str, ...] = ()
+        labels = []
+        for quote in steps:
+            state, _, label = _transition(state, quote.mark, next(iter(quote.options)))
+            labels.append(label)
+        return labels
+    frontier: dict[tuple[str, ...], float] = {(): 0.0}
+    trail: list[dict[tuple[str, ...], tuple[tuple[str, ...], str]]] = []
+    for quote in steps:
+        following: dict[tuple[str, ...], float] = {}
+        back: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+        for state, cost in frontier.items():
+            for reading, extra in quote.options.items():
+                new_state, penalty, label = _transition(state, quote.mark, reading)
+                total = cost + extra + penalty
+                if total < following.get(new_state, 1e9):
+                    following[new_state] = total
+                    back[new_state] = (state, label)
+        frontier = following
+        trail.append(back)
+    state = min(frontier, key=lambda s: frontier[s] + _end_cost(s, reopened))
+    labels = []
+    for back in reversed(trail):
+        state, label = back[state]
+        labels.append(label)
+    labels.reverse()
+    return labels
 
 
 @cache
