@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--no-references", action="store_true", help="skip single-pass, pandoc and calibre")
     args = parser.parse_args()
     compile_booksmith()
-    booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "pdf", "--no-verify", "-q"]
+    booksmith = [sys.executable, "-m", "booksmith", "build", "-f", "pdf", "-q"]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

@@ -356,15 +356,18 @@ def test_contents_links_go_to_the_chapters(book):
     ("counts", "facing", "expected"),
     [
         # A chapter ending on a right-hand page gets a blank left page (folio counted, not printed).
-        ([3, 2, 1], True, ([1, 5, 7], [1, 2, 3, -4, 5, 6, 7], [True, False, False])),
-        ([2, 2], True, ([1, 3], [1, 2, 3, 4], [False, False])),
-        ([3, 2, 1], False, ([1, 4, 6], [1, 2, 3, 4, 5, 6], [False, False, False])),
+        ([3, 2, 1], True, [(1, True), (5, False), (7, False)]),
+        ([2, 2], True, [(1, False), (3, False)]),
+        ([3, 2, 1], False, [(1, False), (4, False), (6, False)]),
+        # The last chapter is never followed by a blank page.
+        ([2, 3], True, [(1, False), (3, False)]),
     ],
 )
-def test_paginate_places_blank_pages_before_right_hand_openers(counts, facing, expected):
-    from booksmith.writers.pdf.chunked import _paginate
+def test_pagination_places_blank_pages_before_right_hand_openers(counts, facing, expected):
+    from booksmith.writers.pdf.join import Pagination
 
-    assert _paginate(counts, facing) == expected
+    pagination = Pagination(facing)
+    assert [pagination.chapter(n, last=i == len(counts) - 1) for i, n in enumerate(counts)] == expected
 
 
 def test_workers_are_forked_only_from_a_single_threaded_process():

@@ -1,19 +1,21 @@
 """Typeset a rendered book chapter by chapter in worker processes, then join the pages into one PDF.
 
 Chapters open on a fresh page, so each paginates on its own: workers lay them out
-in parallel (WeasyPrint's layout is pure Python, one core per process). Once every
-chapter's page count is known, the front matter (whose contents list page numbers)
-is laid out, and `join` assembles the book and draws the folios.
+in parallel (WeasyPrint's layout is pure Python, one core per process) while this
+process joins them in order and draws their folios. Once every chapter's first
+page number is known, the front matter (whose contents list them) is laid out.
 Running heads need no second pass: they depend only on the chapter and on the side
 of the page, and every chunk starts on a right-hand page as the book's chapters do.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from booksmith.options import RenderOptions
 from booksmith.render import Rendered
 from booksmith.resources import styles_path
 from booksmith.writers.pdf.html import SCREEN_SIZES, anchor, body, chapters, front_matter, page, stylesheets
-from booksmith.writers.pdf.join import Chunk, join
+from booksmith.writers.pdf.join import BookJoiner, Chunk
 
 # A chunk draws no folios (join draws them), so that its page numbers need not be known.
 CHUNK_CSS = """
@@ -44,36 +46,34 @@ class Laid:
 
 
 def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
-    """Lay out chapters in parallel, then the front matter and folios, and join them into `target`."""
+    """Lay out chapters in parallel, joining each as it comes, then the front matter, into `target`."""
     documents = chapters(rendered)
-    facing = options.page_size not in SCREEN_SIZES
     sheets = stylesheets(rendered, options)
-    chapter_html = [page(rendered, options, body([d])) for d in documents]
+    tasks = [(page(rendered, options, body([d])), CHUNK_CSS) for d in documents]
     workers = min(options.pdf_workers or _usable_cpus(), len(documents))
     # The first chapter is laid out here, before the workers fork: they inherit fonts, hyphenation
     # dictionaries and WeasyPrint's caches already loaded instead of each loading its own.
     _init_worker(sheets)
-    first = _layout_chunk((chapter_html[0], CHUNK_CSS))
-    with _runner(workers, sheets) as run:
-        laid = [first, *run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html[1:]])]
-        folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
-        anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
-        front_html = page(rendered, options, front_matter(rendered, options, anchors))
-        (front,) = run(_layout_chunk, [(front_html, "")])
-    chunks = [
-        Chunk(part.pdf, anchor(document), document.title, document.kind, document.depth)
-        for part, document in zip(laid, documents, strict=True)
-    ]
-    join(
-        target,
-        front=front.pdf,
-        chapters=chunks,
-        folios=body_folios,
-        blanks_after=blanks,
-        facing=facing,
-        rendered=rendered,
-        options=options,
-    )
+    first = _layout_chunk(tasks[0])
+    book = BookJoiner(facing=options.page_size not in SCREEN_SIZES, options=options)
+    last = len(documents) - 1
+    with _runner(workers, sheets) as runner:
+
+        def lay_out_front(folios: dict[str, int]) -> Callable[[], Laid]:
+            return runner.submit(_layout_chunk, (page(rendered, options, front_matter(rendered, options, folios)), ""))
+
+        front = None
+        laid = itertools.chain([first], runner.imap(_layout_chunk, tasks[1:]))
+        for index, (part, document) in enumerate(zip(laid, documents, strict=True)):
+            book.add_chapter(
+                Chunk(part.pdf, anchor(document), document.title, document.kind, document.depth), last=index == last
+            )
+            if index == last - 1:
+                # The contents list every chapter's first folio, which the last chapter's length
+                # does not change: the front matter is laid out beside the last chapter.
+                front = lay_out_front({**book.first_folios, anchor(documents[last]): book.pagination.next_folio})
+        front = front or lay_out_front(book.first_folios)
+        book.write(target, front=front().pdf, rendered=rendered)
 
 
 def _usable_cpus() -> int:
@@ -81,25 +81,6 @@ def _usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], list[bool]]:
-    """Each chapter's first folio, every body page's folio (negative when blank), and where blanks follow."""
-    folios: list[int] = []
-    blanks: list[bool] = []
-    all_pages: list[int] = []
-    folio = 1
-    for index, count in enumerate(counts):
-        folios.append(folio)
-        all_pages.extend(range(folio, folio + count))
-        folio += count
-        # A chapter ending on a right-hand page is followed by a blank left one,
-        # so that the next chapter opens on the right (unless it is the last).
-        blanks.append(facing and count % 2 == 1 and index < len(counts) - 1)
-        if blanks[-1]:
-            all_pages.append(-folio)
-            folio += 1
-    return folios, all_pages, blanks
 
 
 class _runner:
@@ -115,12 +96,20 @@ class _runner:
             self.pool = context.Pool(
                 self.workers, initializer=_init_worker, initargs=(self.sheets,), maxtasksperchild=TASKS_PER_WORKER
             )
-        return self.map
+        return self
 
-    def map(self, function, items: list) -> list[Laid]:
+    def imap(self, function, items: list) -> Iterator[Laid]:
+        """The results in the items' order, each as soon as it and those before it are done."""
         if self.pool is None:
-            return [function(item) for item in items]
-        return self.pool.map(function, items, chunksize=1)
+            return map(function, items)
+        return self.pool.imap(function, items, chunksize=1)
+
+    def submit(self, function, item) -> Callable[[], Laid]:
+        """Start one more task (behind those queued); the returned function waits for its result."""
+        if self.pool is None:
+            result = function(item)
+            return lambda: result
+        return self.pool.apply_async(function, (item,)).get
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:

@@ -172,34 +172,39 @@ def folio_font(writer):
     return writer._add_object(font)
 
 
-def draw_folios(writer, first: int, folios: list[int], page_size: str, font_size: float | None) -> None:
-    """Write `folios[i]` at the foot of page `first + i` (0 or less: a blank page, left bare)."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+class Folios:
+    """Draws page numbers on a joined book's pages, all with one font object in the book's regular face."""
 
-    shape = geometry(page_size, font_size)
-    face = _face()
-    size = shape.font_size * FOLIO_SIZE
-    baseline = shape.bottom - FOLIO_GAP * size - face.ascent * size / 1000
-    font = folio_font(writer)
-    for offset, folio in enumerate(folios):
-        page = writer.pages[first + offset]
+    def __init__(self, writer, page_size: str, font_size: float | None) -> None:
+        self.shape = geometry(page_size, font_size)
+        self.face = _face()
+        self.size = self.shape.font_size * FOLIO_SIZE
+        self.baseline = self.shape.bottom - FOLIO_GAP * self.size - self.face.ascent * self.size / 1000
+        self.writer = writer
+        self.font = folio_font(writer)
+
+    def draw(self, page, folio: int) -> None:
+        """Write `folio` at the foot of `page`, a page of the writer (a blank page stays bare)."""
+        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
         contents = page.get("/Contents")
-        if folio <= 0 or contents is None:
-            continue
+        if contents is None:
+            return
+        face, size = self.face, self.size
         # Body page 1 is a right-hand page, as are all odd folios.
-        left, right = shape.right_page if folio % 2 else shape.left_page
+        left, right = self.shape.right_page if folio % 2 else self.shape.left_page
         digits = str(folio)
         advance = sum(face.widths[face.glyphs[d]] for d in digits) * size / 1000
-        x = left + (shape.width - left - right - advance) / 2
+        x = left + (self.shape.width - left - right - advance) / 2
         glyphs = "".join(f"{face.glyphs[d]:04x}" for d in digits)
         text = DecodedStreamObject()
-        text.set_data(f"q BT {FONT_NAME} {size:.3f} Tf {x:.3f} {baseline:.3f} Td <{glyphs}> Tj ET Q\n".encode())
+        text.set_data(f"q BT {FONT_NAME} {size:.3f} Tf {x:.3f} {self.baseline:.3f} Td <{glyphs}> Tj ET Q\n".encode())
         resources = page["/Resources"].get_object()
         fonts = resources.get("/Font")
         if fonts is None:
             fonts = DictionaryObject()
             resources[NameObject("/Font")] = fonts
-        fonts.get_object()[NameObject(FONT_NAME)] = font
+        fonts.get_object()[NameObject(FONT_NAME)] = self.font
         own = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
         # Drawn first, in the default coordinates: WeasyPrint's streams change them and may not restore them.
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(text), *own])
+        page[NameObject("/Contents")] = ArrayObject([self.writer._add_object(text), *own])

@@ -1,4 +1,4 @@
-"""Join separately laid-out PDFs (front matter, chapters) into one book with pypdf, and number its pages.
+"""Join separately laid-out PDFs (chapters, then the front matter) into one book with pypdf, and number its pages.
 
 WeasyPrint gives each chunk its own subset of every font; `merge_fonts` replaces
 them with one subset per face, so the book embeds each font once.
@@ -14,7 +14,7 @@ from pathlib import Path
 from booksmith.options import RenderOptions
 from booksmith.render import Rendered
 from booksmith.render.blocks import plain
-from booksmith.writers.pdf.folios import draw_folios
+from booksmith.writers.pdf.folios import Folios
 from booksmith.writers.pdf.fonts import merge_fonts
 from booksmith.writers.pdf.html import CHAPTER_LINK
 
@@ -30,52 +30,79 @@ class Chunk:
     depth: int
 
 
-def join(
-    target: Path,
-    *,
-    front: bytes,
-    chapters: list[Chunk],
-    folios: list[int],
-    blanks_after: list[bool],
-    facing: bool,
-    rendered: Rendered,
-    options: RenderOptions,
-) -> None:
-    """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios.
+@dataclass
+class Pagination:
+    """Folios of the body as chapters are added: each opens on a right-hand (odd) page in a facing book."""
 
-    `folios` gives every body page's number (0 or less for a blank page).
+    facing: bool
+    next_folio: int = 1
+
+    def chapter(self, pages: int, *, last: bool) -> tuple[int, bool]:
+        """The chapter's first folio, and whether a blank page follows it (its folio counted, not printed)."""
+        first = self.next_folio
+        # A chapter ending on a right-hand page is followed by a blank left one,
+        # so that the next chapter opens on the right (unless it is the last).
+        blank = self.facing and pages % 2 == 1 and not last
+        self.next_folio += pages + blank
+        return first, blank
+
+
+class BookJoiner:
+    """Assemble the book with pypdf while its chapters are still being laid out, then add the front matter.
+
+    Chapters come in reading order, so each one's folios are known when it
+    arrives; appending and numbering them then costs no time of its own.
     """
-    from pypdf import PdfWriter
 
-    writer = PdfWriter()
-    front_pages = _append(writer, front)
-    if facing and front_pages % 2:
-        writer.add_blank_page()
-    body_start = len(writer.pages)
-    starts = []
-    for chunk, blank in zip(chapters, blanks_after, strict=True):
-        starts.append(len(writer.pages))
-        _append(writer, chunk.pdf)
+    def __init__(self, *, facing: bool, options: RenderOptions) -> None:
+        from pypdf import PdfWriter
+
+        self.writer = PdfWriter()
+        self.facing, self.options = facing, options
+        self.pagination = Pagination(facing)
+        self.folios = Folios(self.writer, options.page_size, options.font_size)
+        self.chapters: list[Chunk] = []
+        self.starts: list[int] = []  # each chapter's first page, counted from the first body page
+        # The folio each chapter opens on, by anchor: what the contents list.
+        self.first_folios: dict[str, int] = {}
+
+    def add_chapter(self, chunk: Chunk, *, last: bool) -> None:
+        """Append a chapter's pages (and the blank page after it, if any) with their folios drawn."""
+        pages = _pages(chunk.pdf)
+        folio, blank = self.pagination.chapter(len(pages), last=last)
+        self.chapters.append(chunk)
+        self.starts.append(len(self.writer.pages))
+        self.first_folios[chunk.anchor] = folio
+        for number, source in enumerate(pages, start=folio):
+            self.folios.draw(self.writer.add_page(source), number)
         if blank:
-            writer.add_blank_page()
-    draw_folios(writer, body_start, folios, options.page_size, options.font_size)
-    merge_fonts(writer)
-    _outline(writer, chapters, starts)
-    _resolve_links(writer, body_start, {chunk.anchor: start for chunk, start in zip(chapters, starts, strict=True)})
-    _page_labels(writer, body_start)
-    _metadata(writer, rendered, options)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    with target.open("wb") as handle:
-        writer.write(handle)
+            self.writer.add_blank_page()
+
+    def write(self, target: Path, *, front: bytes, rendered: Rendered) -> None:
+        """Put the front matter first (padded to end on a left page), then the outline, links and metadata."""
+        writer = self.writer
+        front_pages = _pages(front)
+        for index, source in enumerate(front_pages):
+            writer.insert_page(source, index)
+        body_start = len(front_pages)
+        if self.facing and body_start % 2:
+            writer.insert_blank_page(index=body_start)
+            body_start += 1
+        starts = [body_start + start for start in self.starts]
+        merge_fonts(writer)
+        _outline(writer, self.chapters, starts)
+        _resolve_links(writer, body_start, {chunk.anchor: s for chunk, s in zip(self.chapters, starts, strict=True)})
+        _page_labels(writer, body_start)
+        _metadata(writer, rendered, self.options)
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        with target.open("wb") as handle:
+            writer.write(handle)
 
 
-def _append(writer, pdf: bytes) -> int:
+def _pages(pdf: bytes) -> list:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf))
-    for source in reader.pages:
-        writer.add_page(source)
-    return len(reader.pages)
+    return list(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _resolve_links(writer, front_pages: int, starts: dict[str, int]) -> None:
