@@ -5,7 +5,9 @@ in parallel (WeasyPrint's layout is pure Python, one core per process). Once eve
 chapter's page count is known, the front matter (whose contents list page numbers)
 is laid out, and `join` assembles the book and draws the folios.
 Running heads need no second pass: they depend only on the chapter and on the side
-of the page, and every chunk starts on a right-hand page as the book's chapters do.
+of the page, and every chunk starts on a recto as the book's chapters do (WeasyPrint
+makes a document's first page a recto: a right-hand page, or a left-hand one in a
+right-to-left book).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     first = _layout_chunk((chapter_html[0], CHUNK_CSS))
     with _runner(workers, sheets) as run:
         laid = [first, *run(_layout_chunk, [(html, CHUNK_CSS) for html in chapter_html[1:]])]
-        folios, body_folios, blanks = _paginate([part.pages for part in laid], facing)
+        blind = [document.kind == "part" for document in documents]
+        folios, body_folios, blanks = _paginate([part.pages for part in laid], facing, blind)
         anchors = {anchor(d): folios[i] for i, d in enumerate(documents)}
         front_html = page(rendered, options, front_matter(rendered, options, anchors))
         (front,) = run(_layout_chunk, [(front_html, "")])
@@ -83,8 +86,14 @@ def _usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], list[bool]]:
-    """Each chapter's first folio, every body page's folio (negative when blank), and where blanks follow."""
+def _paginate(
+    counts: list[int], facing: bool, blind: list[bool] | None = None
+) -> tuple[list[int], list[int], list[bool]]:
+    """Each chapter's first folio, every body page's folio, and where blanks follow.
+
+    A page's folio is negative when it is not printed: on blank pages, and on the
+    opening page of the chapters `blind` marks (part titles).
+    """
     folios: list[int] = []
     blanks: list[bool] = []
     all_pages: list[int] = []
@@ -92,9 +101,11 @@ def _paginate(counts: list[int], facing: bool) -> tuple[list[int], list[int], li
     for index, count in enumerate(counts):
         folios.append(folio)
         all_pages.extend(range(folio, folio + count))
+        if blind and blind[index] and count:
+            all_pages[-count] = -folio
         folio += count
-        # A chapter ending on a right-hand page is followed by a blank left one,
-        # so that the next chapter opens on the right (unless it is the last).
+        # A chapter ending on a recto is followed by a blank verso,
+        # so that the next chapter opens on a recto (unless it is the last).
         blanks.append(facing and count % 2 == 1 and index < len(counts) - 1)
         if blanks[-1]:
             all_pages.append(-folio)

@@ -172,8 +172,13 @@ def folio_font(writer):
     return writer._add_object(font)
 
 
-def draw_folios(writer, first: int, folios: list[int], page_size: str, font_size: float | None) -> None:
-    """Write `folios[i]` at the foot of page `first + i` (0 or less: a blank page, left bare)."""
+def draw_folios(
+    writer, first: int, folios: list[int], page_size: str, font_size: float | None, rtl: bool = False
+) -> None:
+    """Write `folios[i]` at the foot of page `first + i` (0 or less: a page left bare, blank or a part title).
+
+    Odd folios are rectos: right-hand pages, or left-hand ones in a right-to-left book.
+    """
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     shape = geometry(page_size, font_size)
@@ -186,8 +191,8 @@ def draw_folios(writer, first: int, folios: list[int], page_size: str, font_size
         contents = page.get("/Contents")
         if folio <= 0 or contents is None:
             continue
-        # Body page 1 is a right-hand page, as are all odd folios.
-        left, right = shape.right_page if folio % 2 else shape.left_page
+        recto = folio % 2 == 1
+        left, right = shape.right_page if recto != rtl else shape.left_page
         digits = str(folio)
         advance = sum(face.widths[face.glyphs[d]] for d in digits) * size / 1000
         x = left + (shape.width - left - right - advance) / 2

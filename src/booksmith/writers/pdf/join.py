@@ -43,7 +43,7 @@ def join(
 ) -> None:
     """Write the book: front matter (padded to end on a left page), chapters with blank pages, folios.
 
-    `folios` gives every body page's number (0 or less for a blank page).
+    `folios` gives every body page's number (0 or less for a page without one: blank, or a part title).
     """
     from pypdf import PdfWriter
 
@@ -58,7 +58,7 @@ def join(
         _append(writer, chunk.pdf)
         if blank:
             writer.add_blank_page()
-    draw_folios(writer, body_start, folios, options.page_size, options.font_size)
+    draw_folios(writer, body_start, folios, options.page_size, options.font_size, rendered.direction == "rtl")
     merge_fonts(writer)
     _outline(writer, chapters, starts)
     _resolve_links(writer, body_start, {chunk.anchor: start for chunk, start in zip(chapters, starts, strict=True)})
