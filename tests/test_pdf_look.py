@@ -304,3 +304,15 @@ def _assert_inked(path: Path, tmp_path: Path) -> None:
     subprocess.run([*command, str(path), str(target)], check=True)
     grey = Image.open(f"{target}.png").convert("L")
     assert sum(grey.histogram()[:200]) > 0.01 * grey.width * grey.height
+
+
+def test_the_initial_opens_titled_and_untitled_chapters():
+    from booksmith.pipeline import load_book
+    from booksmith.render import render
+    from booksmith.writers.pdf.html import body, chapters
+
+    story = "A Short Story\n\nby Ada Fenwick\n\n" + "\n\n".join(SENTENCES)
+    for text in (story, novel(parts=1, chapters_per_part=1, paragraphs=2)):
+        rendered = render(load_book(text.encode("utf-8")), RenderOptions(theme="modern"))
+        html = body([d for d in chapters(rendered) if d.kind == "chapter"][:1])
+        assert re.search(r'<p><span class="initial">[A-Z]</span>', html), html[:300]

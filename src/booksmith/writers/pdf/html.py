@@ -20,6 +20,8 @@ from booksmith.resources import data_path, data_text, data_toml, styles_path
 # initials.
 INITIAL_LETTERS = "0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff"
 OPENING_LETTER = re.compile(rf"(</h2>\n<p>)([“‘«\"'(\[]*[{INITIAL_LETTERS}])")
+# The same at the start of an untitled chapter (a story in one piece), which opens with its text.
+UNTITLED_OPENING_LETTER = re.compile(rf"(\A<p>)([“‘«\"'(\[]*[{INITIAL_LETTERS}])")
 EMPTY_META = re.compile(r'<meta name="[^"]+" content=""/>\n')
 # Links from the contents to chapters laid out as other documents (see join._resolve_links).
 CHAPTER_LINK = "booksmith-chapter:"
@@ -127,7 +129,10 @@ def body(documents: list[Document]) -> str:
         opening, rest = document.body.split("\n", 1)
         mark = f'<div class="head-mark" data-head="{escape(document.title)}"></div>'
         # A real element for the initial: WeasyPrint overprints the line when ::first-letter floats.
-        rest = OPENING_LETTER.sub(r'\1<span class="initial">\2</span>', rest, count=1)
+        initial = r'\1<span class="initial">\2</span>'
+        rest, found = OPENING_LETTER.subn(initial, rest, count=1)
+        if not found and document.kind == "chapter":
+            rest = UNTITLED_OPENING_LETTER.sub(initial, rest, count=1)
         sections.append(f"{opening}\n{mark}\n{rest}")
     return '<div class="body">\n' + "\n".join(sections) + "\n</div>"
 
