@@ -277,6 +277,7 @@ def test_chinese_is_set_in_a_cjk_font_not_as_missing_glyphs(tmp_path):
     path = build(tmp_path, cjk_book(CHINESE), name="gangkou")
     text = "".join(page.extract_text() for page in PdfReader(path).pages)
     assert "渔船一艘接一艘地回到港口" in text
+    assert "目录" in text, "the contents are headed in Chinese"
     fonts = fonts_of(path, "[\u4e00-\u9fff]")
     installed = {family.replace(" ", "").lower() for family in system_fonts("zh-cn")}
     for name in fonts:
