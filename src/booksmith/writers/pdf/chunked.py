@@ -5,7 +5,9 @@ in parallel (WeasyPrint's layout is pure Python, one core per process) while thi
 process joins them in order and draws their folios. Once every chapter's first
 page number is known, the front matter (whose contents list them) is laid out.
 Running heads need no second pass: they depend only on the chapter and on the side
-of the page, and every chunk starts on a right-hand page as the book's chapters do.
+of the page, and every chunk starts on a recto as the book's chapters do (WeasyPrint
+makes a document's first page a recto: a right-hand page, or a left-hand one in a
+right-to-left book).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     # dictionaries and WeasyPrint's caches already loaded instead of each loading its own.
     _init_worker(sheets)
     first = _layout_chunk(tasks[0])
-    book = BookJoiner(facing=options.page_size not in SCREEN_SIZES, options=options)
+    book = BookJoiner(facing=options.page_size not in SCREEN_SIZES, options=options, rtl=rendered.direction == "rtl")
     last = len(documents) - 1
     with _runner(workers, sheets) as runner:
 

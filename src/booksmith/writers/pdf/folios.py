@@ -175,8 +175,9 @@ def folio_font(writer):
 class Folios:
     """Draws page numbers on a joined book's pages, all with one font object in the book's regular face."""
 
-    def __init__(self, writer, page_size: str, font_size: float | None) -> None:
+    def __init__(self, writer, page_size: str, font_size: float | None, *, rtl: bool = False) -> None:
         self.shape = geometry(page_size, font_size)
+        self.rtl = rtl
         self.face = _face()
         self.size = self.shape.font_size * FOLIO_SIZE
         self.baseline = self.shape.bottom - FOLIO_GAP * self.size - self.face.ascent * self.size / 1000
@@ -191,8 +192,9 @@ class Folios:
         if contents is None:
             return
         face, size = self.face, self.size
-        # Body page 1 is a right-hand page, as are all odd folios.
-        left, right = self.shape.right_page if folio % 2 else self.shape.left_page
+        # Odd folios are rectos: right-hand pages, or left-hand ones in a right-to-left book.
+        recto = folio % 2 == 1
+        left, right = self.shape.right_page if recto != self.rtl else self.shape.left_page
         digits = str(folio)
         advance = sum(face.widths[face.glyphs[d]] for d in digits) * size / 1000
         x = left + (self.shape.width - left - right - advance) / 2

@@ -15,7 +15,13 @@ from booksmith.render.identifier import book_identifier
 from booksmith.resources import data_path, data_text, data_toml, styles_path
 
 # The opening paragraph's first letter (with any quote before it), after the chapter title.
-OPENING_LETTER = re.compile(r"(</h2>\n<p>)([“‘«\"'(\[]*\w)")
+# Only letters of the scripts the book font sets (Latin, Greek, Cyrillic) and digits: an
+# Arabic letter taken out of its word would lose its joined form, and CJK text has no
+# initials.
+INITIAL_LETTERS = "0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff"
+OPENING_LETTER = re.compile(rf"(</h2>\n<p>)([“‘«\"'(\[]*[{INITIAL_LETTERS}])")
+# The same at the start of an untitled chapter (a story in one piece), which opens with its text.
+UNTITLED_OPENING_LETTER = re.compile(rf"(\A<p>)([“‘«\"'(\[]*[{INITIAL_LETTERS}])")
 EMPTY_META = re.compile(r'<meta name="[^"]+" content=""/>\n')
 # Links from the contents to chapters laid out as other documents (see join._resolve_links).
 CHAPTER_LINK = "booksmith-chapter:"
@@ -123,25 +129,51 @@ def body(documents: list[Document]) -> str:
         opening, rest = document.body.split("\n", 1)
         mark = f'<div class="head-mark" data-head="{escape(document.title)}"></div>'
         # A real element for the initial: WeasyPrint overprints the line when ::first-letter floats.
-        rest = OPENING_LETTER.sub(r'\1<span class="initial">\2</span>', rest, count=1)
+        initial = r'\1<span class="initial">\2</span>'
+        rest, found = OPENING_LETTER.subn(initial, rest, count=1)
+        if not found and document.kind == "chapter":
+            rest = UNTITLED_OPENING_LETTER.sub(initial, rest, count=1)
         sections.append(f"{opening}\n{mark}\n{rest}")
     return '<div class="body">\n' + "\n".join(sections) + "\n</div>"
 
 
 def stylesheets(rendered: Rendered, options: RenderOptions) -> list[str]:
-    """Fonts, the theme, the print rules, the page size, then the book's own values (title, font size)."""
+    """Fonts, the theme, the print rules, the page size, the theme's and the language's print rules,
+    then the book's own values (title, ornament, font size)."""
     title = _css_string(plain(rendered.book.metadata.title or "Untitled"))
-    sheets = [
-        font_faces(),
-        rendered.css,
-        styles_path("print.css").read_text(encoding="utf-8"),
-        styles_path(f"page-{options.page_size}.css").read_text(encoding="utf-8"),
+    sheets = [font_faces(), rendered.css, _style("print.css")]
+    if rendered.direction == "rtl":
+        # Before the page size: page-ereader.css sets the same running head on both sides.
+        sheets.append(_style("print-rtl.css"))
+    sheets.append(_style(f"page-{options.page_size}.css"))
+    theme, language = _optional_style(f"print-{options.theme}.css"), _language_style(rendered.language)
+    sheets += [css for css in (theme, language) if css]
+    sheets += [
         f'div.head-mark {{ string-set: chapter attr(data-head), book "{title}"; }}',
         f'body.print hr.scene-break::before {{ content: "{_css_string(options.scene_break)}"; }}',
     ]
     if options.font_size:
         sheets.append(f"html {{ font-size: {float(options.font_size):g}pt; }}")
     return sheets
+
+
+def _style(name: str) -> str:
+    return styles_path(name).read_text(encoding="utf-8")
+
+
+def _optional_style(name: str) -> str | None:
+    path = styles_path(name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _language_style(language: str) -> str | None:
+    """styles/print-lang-TAG.css for the book's language tag, else for its primary subtag (`zh-TW`, `zh`)."""
+    tag = language.lower()
+    for candidate in (tag, tag.split("-")[0]):
+        css = _optional_style(f"print-lang-{candidate}.css")
+        if css:
+            return css
+    return None
 
 
 def _css_string(text: str) -> str:

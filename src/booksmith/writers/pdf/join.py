@@ -32,7 +32,7 @@ class Chunk:
 
 @dataclass
 class Pagination:
-    """Folios of the body as chapters are added: each opens on a right-hand (odd) page in a facing book."""
+    """Folios of the body as chapters are added: each opens on a recto (an odd page) in a facing book."""
 
     facing: bool
     next_folio: int = 1
@@ -40,8 +40,8 @@ class Pagination:
     def chapter(self, pages: int, *, last: bool) -> tuple[int, bool]:
         """The chapter's first folio, and whether a blank page follows it (its folio counted, not printed)."""
         first = self.next_folio
-        # A chapter ending on a right-hand page is followed by a blank left one,
-        # so that the next chapter opens on the right (unless it is the last).
+        # A chapter ending on a recto is followed by a blank verso,
+        # so that the next chapter opens on a recto (unless it is the last).
         blank = self.facing and pages % 2 == 1 and not last
         self.next_folio += pages + blank
         return first, blank
@@ -54,13 +54,13 @@ class BookJoiner:
     arrives; appending and numbering them then costs no time of its own.
     """
 
-    def __init__(self, *, facing: bool, options: RenderOptions) -> None:
+    def __init__(self, *, facing: bool, options: RenderOptions, rtl: bool = False) -> None:
         from pypdf import PdfWriter
 
         self.writer = PdfWriter()
         self.facing, self.options = facing, options
         self.pagination = Pagination(facing)
-        self.folios = Folios(self.writer, options.page_size, options.font_size)
+        self.folios = Folios(self.writer, options.page_size, options.font_size, rtl=rtl)
         self.chapters: list[Chunk] = []
         self.starts: list[int] = []  # each chapter's first page, counted from the first body page
         # The folio each chapter opens on, by anchor: what the contents list.
@@ -74,7 +74,10 @@ class BookJoiner:
         self.starts.append(len(self.writer.pages))
         self.first_folios[chunk.anchor] = folio
         for number, source in enumerate(pages, start=folio):
-            self.folios.draw(self.writer.add_page(source), number)
+            added = self.writer.add_page(source)
+            # A part's title page is counted but, like a chapter opener in print, shows no number.
+            if not (chunk.kind == "part" and number == folio):
+                self.folios.draw(added, number)
         if blank:
             self.writer.add_blank_page()
 
