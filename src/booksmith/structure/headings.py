@@ -151,7 +151,7 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
     """Turn heading paragraphs into heading items, with their titles, levels and subtitles."""
     custom = re.compile(chapter_pattern) if chapter_pattern else None
     items = _split_leading_headings(items, custom)
-    numbered = _consistent_numbers(items)
+    numbered = _consistent_numbers(items) | _named_numbers(items)
     for index, item in enumerate(items):
         if item.kind not in ("para", "verse") or len(item.lines) > 2 or item.role:
             continue
@@ -230,6 +230,33 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
+
+
+# A name and a number alone on a line: "Genesis 1", "1 Kings 4", "Letter 12", "Day 3".
+NAMED_NUMBER = re.compile(r"(?P<name>(?:\d\s+)?[^\W\d_][^\W\d_'’ -]*(?:[ '’-][^\W\d_]+){0,3})\s+(?P<number>\d{1,3})")
+
+
+def _named_numbers(items: list[Item]) -> set[int]:
+    """Items that are a name and a number when the text heads its chapters that way, each name counting from 1.
+
+    Collections number the chapters of each of their books anew ("Genesis 50" is
+    followed by "Exodus 1"), so the count restarts whenever the name changes.
+    """
+    candidates: list[tuple[int, str, int]] = []
+    for i, item in enumerate(items):
+        if item.kind == "para" and len(item.lines) == 1 and not item.role and len(item.lines[0].text) < 60:
+            found = NAMED_NUMBER.fullmatch(item.text.strip())
+            if found:
+                candidates.append((i, found["name"].casefold(), int(found["number"])))
+    if len(candidates) < 3:
+        return set()
+    in_order = sum(
+        1
+        for (_, name, number), (_, before, previous) in zip(candidates, [(0, "", 0), *candidates], strict=False)
+        if number == (previous + 1 if name == before else 1)
+    )
+    repeated = len({name for _, name, _ in candidates}) < len(candidates)
+    return {i for i, _, _ in candidates} if repeated and in_order >= len(candidates) * 0.9 else set()
 
 
 # Blank lines that set a story's title apart in a collection (a scene break is usually fewer).
