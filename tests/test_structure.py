@@ -531,3 +531,10 @@ def test_chapters_headed_by_a_name_and_a_number_counting_from_one_for_each_name(
 def test_a_name_and_a_number_out_of_order_is_not_a_heading():
     text = f"{PROSE}\n\nRoom 101\n\n{PROSE}\n\nFlight 7\n\n{PROSE}\n\nRoom 12\n\n{PROSE}"
     assert len(book_of(text).chapters) == 1
+
+
+def test_a_latin_capital_in_a_line_of_japanese_is_not_a_title_in_capitals():
+    prose = "キーを押すと画面が一行ずつ動きます。ゆっくり読んでから次へ進んでください。"
+    lines = ["L とそれに続く数字は行番号です。", "C とそれに続く数字は列番号です。", "M とそれに続く文字はモードです。"]
+    text = prose + "".join(f"\n\n\n\n{line}\n\n{prose}" for line in lines)
+    assert len(book_of(text).chapters) == 1

@@ -290,7 +290,16 @@ def _layout_headings(items: list[Item]) -> None:
 
 def _caps_title(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and text.isupper() and len(text) <= 60 and not text.endswith(("!", "?", ","))
+    # Only letters that have a case count: str.isupper() is true of "L とそれに…",
+    # whose one Latin capital sits among Japanese letters that have none.
+    cased = sum(1 for ch in letters if ch.lower() != ch.upper())
+    return (
+        cased >= 3
+        and cased >= len(letters) * 0.8
+        and text.isupper()
+        and len(text) <= 60
+        and not text.endswith(("!", "?", ","))
+    )
 
 
 def _markdown_levels(items: list[Item]) -> None:
