@@ -538,3 +538,9 @@ def test_a_latin_capital_in_a_line_of_japanese_is_not_a_title_in_capitals():
     lines = ["L とそれに続く数字は行番号です。", "C とそれに続く数字は列番号です。", "M とそれに続く文字はモードです。"]
     text = prose + "".join(f"\n\n\n\n{line}\n\n{prose}" for line in lines)
     assert len(book_of(text).chapters) == 1
+
+
+def test_a_year_after_a_part_word_is_not_a_part():
+    # "del" is Swedish and Norwegian for "part"; in Italian it starts a date.
+    text = f"{PROSE}\n\ndel 1997-98, won at the last\n\n{PROSE}"
+    assert [c.kind for c in book_of(text).chapters] == ["chapter"]

@@ -71,6 +71,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
     numbers = alternation(words["number_words"])
     number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers}))"
+    # No book has a thousand parts: "del 1997-98" is a year range after Swedish "del" (part).
+    part_number = number.replace(r"\d+", r"\d{1,3}(?!\d)", 1)
     # A title after the number: after a separator, or after a space when it starts
     # with a capital ("Chapter 12 The Storm", not "Chapter one was done by then").
     tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?)|\s+(?P<spaced>[^\s\w]*[^\W\d_a-zа-яà-ÿ].*?))?\s*[.:]?"
@@ -78,7 +80,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     part_words = alternation(words["part_words"])
     ordinals = alternation(words["ordinal_prefixes"])
     return {
-        "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{number}\.?{tail}$", re.I),
+        "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{part_number}\.?{tail}$", re.I),
         "ordinal_part": re.compile(
             rf"(?:{ordinals})\s+(?P<word>{alternation(words['part_words'] + words['back_words'])})\.?$", re.I
         ),
