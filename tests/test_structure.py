@@ -544,3 +544,9 @@ def test_a_year_after_a_part_word_is_not_a_part():
     # "del" is Swedish and Norwegian for "part"; in Italian it starts a date.
     text = f"{PROSE}\n\ndel 1997-98, won at the last\n\n{PROSE}"
     assert [c.kind for c in book_of(text).chapters] == ["chapter"]
+
+
+def test_a_latin_capital_in_a_line_of_japanese_is_no_poem_title():
+    verse = "先頭の星印は変更を示します。\nセーブした直後は星印の代わりに\nダッシュが表示されます。"
+    text = f"{verse}\n\n{verse}\n\nL とそれに続く数字は行番号です。\n\n{verse}\n\n{verse}"
+    assert len(book_of(text).chapters) == 1

@@ -291,17 +291,15 @@ def _layout_headings(items: list[Item]) -> None:
 
 
 def _caps_title(text: str) -> bool:
+    cased = sum(1 for ch in text if ch.lower() != ch.upper())
+    return cased >= 3 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
+
+
+def in_capitals(text: str) -> bool:
+    """Typed in capitals: str.isupper() alone is true of "L とそれに…", one Latin capital among letters without case."""
     letters = [ch for ch in text if ch.isalpha()]
-    # Only letters that have a case count: str.isupper() is true of "L とそれに…",
-    # whose one Latin capital sits among Japanese letters that have none.
     cased = sum(1 for ch in letters if ch.lower() != ch.upper())
-    return (
-        cased >= 3
-        and cased >= len(letters) * 0.8
-        and text.isupper()
-        and len(text) <= 60
-        and not text.endswith(("!", "?", ","))
-    )
+    return text.isupper() and cased >= len(letters) * 0.8
 
 
 def _markdown_levels(items: list[Item]) -> None:
@@ -496,7 +494,7 @@ def mark_poem_titles(items: list[Item]) -> None:
             item.kind == "para"
             and not item.role
             and len(item.lines) == 1
-            and (item.text.isupper() or item.align == "center")
+            and (in_capitals(item.text) or item.align == "center")
             and not SENTENCE_END.search(item.text.rstrip("."))
             and len(item.text) <= 60
             and following.kind == "verse"
