@@ -12,6 +12,7 @@ from booksmith.clean import clean
     [
         ("one\r\ntwo\rthree\nfour", "one\ntwo\nthree\nfour"),
         ("page one\fpage two", "page one\n\npage two"),
+        ("\x1b[1;32mgreen title\x1b[m and \x1b[0mplain", "green title and plain"),
         ("soft\u00adhyphen and zero\u200bwidth and \ufeffBOM", "softhyphen and zerowidth and BOM"),
         ("nul\x00 and bell\x07 and C1\x85", "nul and bell and C1"),
         ("no\u00a0break space", "no break space"),

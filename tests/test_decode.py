@@ -156,3 +156,19 @@ def test_refusal_through_the_cli_is_one_line(tmp_path, run_cli):
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "PNG image" in result.stderr
     assert not list(tmp_path.glob("cover.*pub")) and not list(tmp_path.glob("cover.pdf"))
+
+
+@pytest.mark.parametrize(("text", "codec"), [(JAPANESE, "iso2022_jp_2"), (KOREAN, "iso2022_kr")])
+def test_seven_bit_iso_2022_texts_are_read_not_refused(text, codec):
+    # All ASCII bytes, escape sequences included: neither UTF-8 nor binary.
+    data = ("Lesson one.\n\n" + text * 30).encode(codec)
+    assert data.isascii()
+    decoded = decode(data)
+    assert decoded.text == "Lesson one.\n\n" + text * 30
+    assert decoded.encoding == codec
+
+
+def test_terminal_colour_codes_do_not_make_a_text_binary():
+    entry = "\x1b[32m《旧城》\x1b[m\n\x1b[33m作者：无名\x1b[m\n城墙上的风吹了一夜，灯还亮着。\n%\n"
+    decoded = decode((entry * 40).encode("utf-8"))
+    assert decoded.encoding == "utf-8"

@@ -12,6 +12,7 @@ from conftest import FIXTURES, epub_documents, epub_text, epubcheck_problems
 from lxml import etree
 
 from booksmith.options import BuildOptions, RenderOptions
+from booksmith.pipeline import convert
 
 BOOKS = FIXTURES / "epub"
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -377,3 +378,13 @@ def test_three_megabyte_novel_passes_epubcheck_in_both_forms(tmp_path):
     source.write_text(novel(3.0), encoding="utf-8")
     for path in build(source, tmp_path, formats=("epub", "kepub")):
         assert epubcheck_problems(path) == [], path.name
+
+
+def test_a_last_part_without_chapters_has_no_empty_list_in_the_nav(tmp_path):
+    prose = "The tide came in over the flats and the birds lifted all at once, crying. " * 4
+    source = tmp_path / "parts.txt"
+    source.write_text(f"Part One\n\nChapter 1\n\n{prose}\n\nChapter 2\n\n{prose}\n\nPart Two\n\n{prose}\n")
+    (book,) = convert(source, tmp_path, BuildOptions(formats=("epub",)))
+    nav = epub_documents(book)["EPUB/nav.xhtml"]
+    assert re.search(r"<ol>\s*</ol>", nav) is None
+    assert epubcheck_problems(book) == []

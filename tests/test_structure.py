@@ -164,7 +164,7 @@ def test_signature_and_centred_lines_keep_their_placement():
     assert isinstance(blocks[-1], Verse) and blocks[-1].align == "right"
 
 
-@pytest.mark.parametrize("line", ["* * *", "       *       *       *", "***", "#", "~~~", "oOo", "- - -", "⁂"])
+@pytest.mark.parametrize("line", ["* * *", "       *       *       *", "***", "#", "%", "~~~", "oOo", "- - -", "⁂"])
 def test_break_marks(line):
     assert is_break_mark(line)
 
@@ -487,3 +487,66 @@ def test_volumes_and_books_both_stand_over_chapters():
         ("Book II", 0),
         ("Chapter II", 1),
     ]
+
+
+def test_a_collection_of_short_poems_keeps_its_lines():
+    # Lines this short were never wrapped by an editor, however evenly a metre fills them.
+    stanza = (
+        "The lantern swings above the quay\n(the keeper says it burns for me;\n"
+        "but keepers say a lot of things,\nand none of them have ever wings)-\n"
+        "it swings, as I was saying, slow,\nand lights the water down below."
+    )
+    blocks = book_of(f"The Lantern\n\n{stanza}\n\n{stanza}").chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Verse", "Verse"]
+    assert blocks[1].lines[3] == "and none of them have ever wings)-"
+
+
+def test_a_percent_line_separates_the_entries_of_a_collection():
+    text = (
+        "A gull sat down upon a post\nand said the thing it wanted most.\n\n"
+        "It said it twice, it said it thrice,\nand every time it sounded nice.\n%\n"
+        "Two sailors walked along the shore,\nthe first one rich, the second poor.\n\n"
+        "The rich one tripped upon a stone,\nthe poor one walked on home alone.\n%\n"
+        "Never trust a calm sea. It is only thinking.\n%\n"
+    )
+    blocks = book_of(text).chapters[0].blocks
+    kinds = ["Verse", "Verse", "SceneBreak", "Verse", "Verse", "SceneBreak", "Paragraph"]
+    assert [type(b).__name__ for b in blocks] == kinds
+
+
+def test_a_mark_line_inside_a_block_of_prose_is_a_break_but_an_underline_is_not():
+    blocks = book_of(f"{PROSE}\n* * *\n{PROSE}").chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "SceneBreak", "Paragraph"]
+    blocks = book_of(f"Notes\n=====\n\n{PROSE}").chapters[0].blocks
+    assert not any(isinstance(b, SceneBreak) for b in blocks)
+
+
+def test_chapters_headed_by_a_name_and_a_number_counting_from_one_for_each_name():
+    verses = "  1 The keeper lit the lamp at dusk, and the sea was still.\n  2 And the gulls slept."
+    books = [("Harbours", 3), ("1 Lamps", 2), ("Song of Gulls", 2)]
+    text = "\n\n".join(f"{name} {n}\n\n{verses}" for name, count in books for n in range(1, count + 1))
+    assert [t for t, _ in titles(text)] == [f"{name} {n}" for name, count in books for n in range(1, count + 1)]
+
+
+def test_a_name_and_a_number_out_of_order_is_not_a_heading():
+    text = f"{PROSE}\n\nRoom 101\n\n{PROSE}\n\nFlight 7\n\n{PROSE}\n\nRoom 12\n\n{PROSE}"
+    assert len(book_of(text).chapters) == 1
+
+
+def test_a_latin_capital_in_a_line_of_japanese_is_not_a_title_in_capitals():
+    prose = "キーを押すと画面が一行ずつ動きます。ゆっくり読んでから次へ進んでください。"
+    lines = ["L とそれに続く数字は行番号です。", "C とそれに続く数字は列番号です。", "M とそれに続く文字はモードです。"]
+    text = prose + "".join(f"\n\n\n\n{line}\n\n{prose}" for line in lines)
+    assert len(book_of(text).chapters) == 1
+
+
+def test_a_year_after_a_part_word_is_not_a_part():
+    # "del" is Swedish and Norwegian for "part"; in Italian it starts a date.
+    text = f"{PROSE}\n\ndel 1997-98, won at the last\n\n{PROSE}"
+    assert [c.kind for c in book_of(text).chapters] == ["chapter"]
+
+
+def test_a_latin_capital_in_a_line_of_japanese_is_no_poem_title():
+    verse = "先頭の星印は変更を示します。\nセーブした直後は星印の代わりに\nダッシュが表示されます。"
+    text = f"{verse}\n\n{verse}\n\nL とそれに続く数字は行番号です。\n\n{verse}\n\n{verse}"
+    assert len(book_of(text).chapters) == 1

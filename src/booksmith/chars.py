@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Inline markup travels inside paragraph text as private-use characters so that
 # every text pass sees one plain string per paragraph. clean() removes any that
 # the input itself contains, so these never collide with the author's text.
@@ -29,6 +31,10 @@ INVISIBLE = (
 # Spaces other than U+0020 that paste from the web and word processors; they
 # become plain spaces (typography adds its own no-break spaces where needed).
 ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+# Terminal colour and style codes (ESC [ 32 m) some text collections carry for
+# `cat` on a terminal: formatting, not text, and never binary data.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 ELLIPSIS = "…"
 EM_DASH = "—"

@@ -40,6 +40,8 @@ INNER_TABS = re.compile(r"(?<=\S)\t+")
 def clean(text: str) -> str:
     """Return the text with LF newlines, spaces instead of tabs, nothing invisible, in NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = chars.ANSI_ESCAPE.sub("", text)  # before the controls go, or "[32m" would stay as text
     text = _without_surrogates(text.translate(REMOVALS))
     # Line by line: a regex anchored at line ends tries every space of the text and was 20 times slower.
     text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))

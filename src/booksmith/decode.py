@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from booksmith import chars
 from booksmith.errors import EncodingError, InputError, located
 
 # Leading bytes of file types people rename to .txt or drop into a folder by
@@ -160,6 +161,9 @@ def _detect(data: bytes) -> DecodedText:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
+    iso2022 = _iso2022(data)
+    if iso2022:
+        return iso2022
     try:
         return _repair_mojibake(DecodedText(data.decode("utf-8"), "utf-8", 1.0))
     except UnicodeDecodeError:
@@ -175,6 +179,24 @@ def _detect(data: bytes) -> DecodedText:
     guessed = _codec((guess.get("encoding") or "cp1252").lower())
     confidence = float(guess.get("confidence") or 0.0)
     return _most_plausible(data, guessed, confidence)
+
+
+# The escape sequences that switch a 7-bit ISO-2022 text into its double-byte
+# set: Japanese mail and old Emacs or Usenet texts, Korean mail.
+ISO_2022 = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$B", "iso2022_jp_2"), (b"\x1b$@", "iso2022_jp_2"))
+
+
+def _iso2022(data: bytes) -> DecodedText | None:
+    """A 7-bit ISO-2022 text, which would otherwise read as ASCII full of escape characters."""
+    if b"\x1b$" not in data or not data.isascii():
+        return None
+    for designation, codec in ISO_2022:
+        if designation in data:
+            try:
+                return DecodedText(data.decode(codec), codec, 1.0)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _most_plausible(data: bytes, guessed: str | None, confidence: float) -> DecodedText:
@@ -365,6 +387,8 @@ MAYBE_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]|[^\x00-\x7f]+")
 
 def _refuse_unreadable(text: str, name: str) -> None:
     sample = text if len(text) <= 200_000 else text[:100_000] + text[-100_000:]
+    if "\x1b" in sample:
+        sample = chars.ANSI_ESCAPE.sub("", sample)  # colour codes are formatting, which clean() removes
     unreadable = sum(1 for run in MAYBE_UNREADABLE.findall(sample) for ch in run if _unreadable(ch))
     if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE):
         raise InputError(located(name, "looks like binary data, not text; pass a .txt file or set --encoding"))

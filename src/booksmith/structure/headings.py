@@ -71,6 +71,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
     numbers = alternation(words["number_words"])
     number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers}))"
+    # No book has a thousand parts: "del 1997-98" is a year range after Swedish "del" (part).
+    part_number = number.replace(r"\d+", r"\d{1,3}(?!\d)", 1)
     # A title after the number: after a separator, or after a space when it starts
     # with a capital ("Chapter 12 The Storm", not "Chapter one was done by then").
     tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?)|\s+(?P<spaced>[^\s\w]*[^\W\d_a-zа-яà-ÿ].*?))?\s*[.:]?"
@@ -78,7 +80,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     part_words = alternation(words["part_words"])
     ordinals = alternation(words["ordinal_prefixes"])
     return {
-        "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{number}\.?{tail}$", re.I),
+        "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{part_number}\.?{tail}$", re.I),
         "ordinal_part": re.compile(
             rf"(?:{ordinals})\s+(?P<word>{alternation(words['part_words'] + words['back_words'])})\.?$", re.I
         ),
@@ -151,7 +153,7 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
     """Turn heading paragraphs into heading items, with their titles, levels and subtitles."""
     custom = re.compile(chapter_pattern) if chapter_pattern else None
     items = _split_leading_headings(items, custom)
-    numbered = _consistent_numbers(items)
+    numbered = _consistent_numbers(items) | _named_numbers(items)
     for index, item in enumerate(items):
         if item.kind not in ("para", "verse") or len(item.lines) > 2 or item.role:
             continue
@@ -232,6 +234,33 @@ def _consistent_numbers(items: list[Item]) -> set[int]:
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
 
 
+# A name and a number alone on a line: "Genesis 1", "1 Kings 4", "Letter 12", "Day 3".
+NAMED_NUMBER = re.compile(r"(?P<name>(?:\d\s+)?[^\W\d_][^\W\d_'’ -]*(?:[ '’-][^\W\d_]+){0,3})\s+(?P<number>\d{1,3})")
+
+
+def _named_numbers(items: list[Item]) -> set[int]:
+    """Items that are a name and a number when the text heads its chapters that way, each name counting from 1.
+
+    Collections number the chapters of each of their books anew ("Genesis 50" is
+    followed by "Exodus 1"), so the count restarts whenever the name changes.
+    """
+    candidates: list[tuple[int, str, int]] = []
+    for i, item in enumerate(items):
+        if item.kind == "para" and len(item.lines) == 1 and not item.role and len(item.lines[0].text) < 60:
+            found = NAMED_NUMBER.fullmatch(item.text.strip())
+            if found:
+                candidates.append((i, found["name"].casefold(), int(found["number"])))
+    if len(candidates) < 3:
+        return set()
+    in_order = sum(
+        1
+        for (_, name, number), (_, before, previous) in zip(candidates, [(0, "", 0), *candidates], strict=False)
+        if number == (previous + 1 if name == before else 1)
+    )
+    repeated = len({name for _, name, _ in candidates}) < len(candidates)
+    return {i for i, _, _ in candidates} if repeated and in_order >= len(candidates) * 0.9 else set()
+
+
 # Blank lines that set a story's title apart in a collection (a scene break is usually fewer).
 WIDE_GAP = 3
 
@@ -262,8 +291,15 @@ def _layout_headings(items: list[Item]) -> None:
 
 
 def _caps_title(text: str) -> bool:
+    cased = sum(1 for ch in text if ch.lower() != ch.upper())
+    return cased >= 3 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
+
+
+def in_capitals(text: str) -> bool:
+    """Typed in capitals: str.isupper() alone is true of "L とそれに…", one Latin capital among letters without case."""
     letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and text.isupper() and len(text) <= 60 and not text.endswith(("!", "?", ","))
+    cased = sum(1 for ch in letters if ch.lower() != ch.upper())
+    return text.isupper() and cased >= len(letters) * 0.8
 
 
 def _markdown_levels(items: list[Item]) -> None:
@@ -458,7 +494,7 @@ def mark_poem_titles(items: list[Item]) -> None:
             item.kind == "para"
             and not item.role
             and len(item.lines) == 1
-            and (item.text.isupper() or item.align == "center")
+            and (in_capitals(item.text) or item.align == "center")
             and not SENTENCE_END.search(item.text.rstrip("."))
             and len(item.text) <= 60
             and following.kind == "verse"

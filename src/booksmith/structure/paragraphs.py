@@ -16,6 +16,9 @@ LETTER_MARKS = re.compile(r"^(?:[oO0]{3,}|[xX]{3,})$")
 ILLUSTRATION = re.compile(r"^\[Illustration(?::\s*(?P<caption>.*?))?\]$", re.IGNORECASE | re.DOTALL)
 # Lines no longer than this are short enough to be verse in an unwrapped text.
 VERSE_LINE = 70
+# Editors wrap prose at 60 to 80 columns; a text whose lines mostly stop before this
+# column (a book of verse, a collection of short poems) was not wrapped at all.
+NARROWEST_WRAP = 50
 EMPHASIS = (
     (re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*(?![\w*])"), chars.STRONG_START, chars.STRONG_END),
     (re.compile(r"(?<![\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])"), chars.STRONG_START, chars.STRONG_END),
@@ -30,7 +33,7 @@ def _break_chars() -> str:
 
 
 def is_break_mark(text: str) -> bool:
-    """A line of scene-break marks: `* * *`, `#`, `~~~`, `oOo`, spaced or indented."""
+    """A line of scene-break marks: `* * *`, `#`, `%`, `~~~`, `oOo`, spaced or indented."""
     # Counted before building the string: nearly every line tested is a paragraph of prose.
     if len(text) - text.count(" ") > 40:
         return False
@@ -47,7 +50,8 @@ def is_break_mark(text: str) -> bool:
         return bool(LETTER_MARKS.match(marks)) and not (marks[0].isupper() and marks[1:].islower())
     if set(marks) == {"."}:
         return len(marks) >= 3 and " " in text.strip()  # ". . ." but not an ellipsis typed as "..."
-    return len(marks) >= 3 or any(ch in "*#~§⁂※❦❧☙✻✽❖◊◆•" for ch in marks)
+    # `%` alone is the separator of fortune-cookie files and other collections.
+    return len(marks) >= 3 or any(ch in "*#~%§⁂※❦❧☙✻✽❖◊◆•" for ch in marks)
 
 
 def text_blocks(lines: list[Line]) -> list[tuple[int, list[Line]]]:
@@ -113,6 +117,7 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
     blocks = _join_illustrations(text_blocks(lines))
     ordinary = _ordinary_gap(blocks, convention)
     width = wrap_width(lines)
+    wrapped = _hard_wrapped(blocks, width)
     items: list[Item] = []
     for index, (gap, block) in enumerate(blocks):
         # Without blank lines between paragraphs, the ones around a title or a
@@ -120,8 +125,26 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
         around_title = not ordinary and (_lone_short_line(block) or _lone_short_line(blocks[index - 1][1]))
         if index and gap > ordinary and items and items[-1].kind != "break" and not around_title:
             items.append(Item("break", [block[0]], extra={"gap": gap}))
-        items.extend(_block_items(block, convention, width))
+        items.extend(_block_items(block, convention, width, wrapped))
     return items
+
+
+def _hard_wrapped(blocks: list[tuple[int, list[Line]]], width: int) -> bool:
+    """Whether most line breaks inside blocks are where an editor wrapping at `width` would put them.
+
+    A book of verse has no wrap width: its longest lines only look like one, and
+    measuring its stanzas against them would join half of them into prose.
+    """
+    if width < NARROWEST_WRAP:
+        return False
+    breaks = forced = 0
+    for _, block in blocks:
+        for line, following in itertools.pairwise(block):
+            if is_break_mark(line.text) or is_break_mark(following.text):
+                continue
+            breaks += 1
+            forced += len(line.text.rstrip()) + 1 + len(following.text.split()[0]) >= width - 2
+    return forced >= breaks * 0.6
 
 
 def _join_illustrations(blocks: list[tuple[int, list[Line]]]) -> list[tuple[int, list[Line]]]:
@@ -164,9 +187,21 @@ def _ordinary_gap(blocks: list[tuple[int, list[Line]]], convention: str) -> int:
     return max(g for g, n in gaps.items() if g == usual or (g > usual and n >= max(3, count * 0.35)))
 
 
-def _block_items(block: list[Line], convention: str, width: int) -> list[Item]:
+def _block_items(block: list[Line], convention: str, width: int, wrapped: bool) -> list[Item]:
     if all(is_break_mark(ln.text) for ln in block):
         return [Item("break", block[:1])]
+    marks = [i for i, ln in enumerate(block) if is_break_mark(ln.text)]
+    if marks and not (len(block) == 2 and marks == [1]):
+        # A mark line between lines of text (`%` between the entries of a collection,
+        # `* * *` with no blank line around it) separates them; a mark under a single
+        # line underlines it and stays with it.
+        items: list[Item] = []
+        for start, end in itertools.pairwise([-1, *marks, len(block)]):
+            if end > start + 1:
+                items.extend(_block_items(block[start + 1 : end], convention, width, wrapped))
+            if end < len(block):
+                items.append(Item("break", [block[end]]))
+        return items
     joined = " ".join(ln.text.strip() for ln in block)
     illustration = ILLUSTRATION.match(joined)
     if illustration:
@@ -178,7 +213,7 @@ def _block_items(block: list[Line], convention: str, width: int) -> list[Item]:
         return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
     if convention == "indent" and min(ln.indent for ln in block) < 10:
         return _split_at_indents(block)
-    if _is_verse(block, convention, width):
+    if _is_verse(block, convention, width if wrapped else None):
         return [Item("verse", block, align=_block_align(block, width))]
     if convention == "blank" and sum(len(ln.text) > VERSE_LINE * 1.5 for ln in block) >= len(block) / 2:
         # Lines as long as paragraphs, typed one under the other: each one is a paragraph.
@@ -188,13 +223,13 @@ def _block_items(block: list[Line], convention: str, width: int) -> list[Item]:
     return [_paragraph(block)]
 
 
-def _is_verse(block: list[Line], convention: str, width: int) -> bool:
+def _is_verse(block: list[Line], convention: str, width: int | None) -> bool:
     """Lines whose breaks the writer chose: a poem, a song, an address, a list."""
     if any(is_break_mark(ln.text) for ln in block):
         return False
     if min(ln.indent for ln in block) >= 10:
         return True  # set deep in the page: an address, a signature, a quotation in verse
-    if convention == "wrapped" or (convention == "blank" and width <= 100):
+    if width is not None and (convention == "wrapped" or (convention == "blank" and width <= 100)):
         # A wrapping editor breaks a line only when the next word does not fit;
         # a line that stops well short of that was broken on purpose.
         chosen = sum(

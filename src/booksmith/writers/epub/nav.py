@@ -59,10 +59,18 @@ def nav_xhtml(rendered: Rendered, documents: tuple[Document, ...], *, has_cover:
     labels = rendered.labels
     entries: list[str] = []
     open_part = False
+
+    def close_part() -> None:
+        # An <ol> may not be empty: a part with no chapters gets its own entry only.
+        if entries[-1].endswith("<ol>"):
+            entries[-1] = entries[-1].removesuffix("<ol>") + "</li>"
+        else:
+            entries.append("</ol></li>")
+
     for document in listed(documents):
         link = f'<a href="{document.file_name}">{escape(document.title)}</a>'
         if open_part and (document.kind == "part" or not document.depth):
-            entries.append("</ol></li>")
+            close_part()
             open_part = False
         if document.kind == "part":
             entries.append(f"<li>{link}<ol>")
@@ -70,9 +78,8 @@ def nav_xhtml(rendered: Rendered, documents: tuple[Document, ...], *, has_cover:
         else:
             entries.append(f"<li>{link}</li>")
     if open_part:
-        entries.append("</ol></li>")
-    # An <ol> may not be empty: a part with no chapters gets its own entry only.
-    toc = "<ol>\n" + "\n".join(entries).replace("<ol></ol>", "") + "\n</ol>"
+        close_part()
+    toc = "<ol>\n" + "\n".join(entries) + "\n</ol>"
     first_text = _start_of_text(documents)
     landmarks = []
     if has_cover:
