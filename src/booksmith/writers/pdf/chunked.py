@@ -32,8 +32,11 @@ CHUNK_CSS = """
 @page body:left { @bottom-center { content: none; } }
 @page body:right { @bottom-center { content: none; } }
 """
-# Fresh workers after this many chapters: WeasyPrint keeps the memory it frees.
-TASKS_PER_WORKER = 20
+# Fresh workers after this many chapters, as WeasyPrint keeps the memory it frees.
+# Not sooner: measured on a 240-chapter novel, recycling every 20 chapters took
+# more memory summed over the processes (568 MB) than not recycling (449 MB),
+# and a fresh worker warms its caches again.
+TASKS_PER_WORKER = 100
 
 # This process's parsed stylesheets and fonts (see _init_worker).
 _state: dict = {}
