@@ -162,6 +162,31 @@ def test_generated_words_follow_the_language(tmp_path):
     assert "<title>Colophon</title>" in documents["EPUB/colophon.xhtml"]
 
 
+@pytest.mark.parametrize(
+    ("language", "contents", "title_page"),
+    [
+        ("zh", "目录", "书名页"),
+        ("zh-CN", "目录", "书名页"),
+        ("zh-Hans-TW", "目录", "书名页"),  # Simplified script whatever the region
+        ("zh-Hant", "目錄", "書名頁"),
+        ("zh-TW", "目錄", "書名頁"),
+        ("zh-hk", "目錄", "書名頁"),
+        ("zh-Hant-HK", "目錄", "書名頁"),
+        ("de-AT", "Inhalt", "Titelseite"),  # a region without words of its own takes its language's
+    ],
+)
+def test_generated_words_follow_the_full_language_tag(language, contents, title_page):
+    from booksmith.model import Book, Chapter, Metadata, Paragraph
+    from booksmith.render import render
+    from booksmith.writers.epub.nav import nav_xhtml
+
+    chapters = tuple(Chapter(title, (Paragraph("文字。"),)) for title in ("一", "二"))
+    rendered = render(Book(Metadata(title="书", language=language), chapters))
+    nav = nav_xhtml(rendered, rendered.documents, has_cover=False).decode()
+    assert f"<h1>{contents}</h1>" in nav
+    assert f">{title_page}</a>" in nav
+
+
 def test_fonts_embedded_only_on_request(salt_road, arabic):
     names = zipfile.ZipFile(salt_road).namelist()
     assert "EPUB/fonts/EBGaramond12-Regular.otf" in names

@@ -385,3 +385,23 @@ def test_workers_are_forked_only_from_a_single_threaded_process():
     finally:
         release.set()
         other.join()
+
+
+@pytest.mark.parametrize(
+    ("language", "credit"),
+    [
+        ("en", "Typeset with booksmith"),
+        ("de", "Gesetzt mit booksmith"),
+        ("fr", "Composé avec booksmith"),
+        ("da", "Sat med booksmith"),  # a language whose other words are English
+        ("zh-TW", "排版：booksmith"),
+    ],
+)
+def test_the_colophon_credit_is_in_the_book_language(language, credit):
+    from booksmith.model import Book, Chapter, Metadata, Paragraph
+    from booksmith.render import render
+    from booksmith.writers.pdf.html import front_matter
+
+    book = Book(Metadata(title="Salt", language=language), (Chapter("One", (Paragraph("A line."),)),))
+    colophon = front_matter(render(book), RenderOptions())
+    assert f'<p class="typeset">{credit}</p>' in colophon

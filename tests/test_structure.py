@@ -6,7 +6,7 @@ import pytest
 
 from booksmith.model import Paragraph, SceneBreak, Verse
 from booksmith.options import ReadOptions
-from booksmith.structure import guess_language, inline_markup, structure
+from booksmith.structure import guess_language, inline_markup, join_lines, structure
 from booksmith.structure.paragraphs import is_break_mark
 
 PROSE = "She walked down to the harbour and watched the boats come in, one by one, until the light went."
@@ -375,6 +375,32 @@ def test_a_word_broken_at_a_line_end_is_mended_only_when_clearly_broken():
     paragraph = book_of(text, paragraphs="wrapped").chapters[0].blocks[0].text
     assert "long example, and" in paragraph
     assert "well-known" in paragraph and "self-made" in paragraph
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "joined"),
+    [
+        ("wie er schon)-", "sie kam", "wie er schon)- sie kam"),  # no letter before it: not a broken word
+        ("a well-", "known man", "a well-known man"),
+        ("a 5-", "year-old", "a 5-year-old"),
+        ("the word --", "and then", "the word -- and then"),  # spaced dash, spaced on both sides
+        ("the word--", "and then", "the word--and then"),  # closed dash stays closed
+        ("the word—", "and then", "the word—and then"),
+        ("the word —", "and then", "the word — and then"),
+        ("the word -", "and then", "the word - and then"),
+    ],
+)
+def test_wrapped_lines_ending_in_a_hyphen_or_dash_join_as_typed(first, second, joined):
+    assert join_lines([first, second]) == joined
+
+
+def test_a_hyphen_after_a_bracket_at_a_line_end_keeps_the_words_apart():
+    text = (
+        "Sie wartete lange am Hafen und sah den Booten zu, (wie er schon)-\n"
+        "sie kam erst spät nach Hause, als die Lichter im Dorf längst brannten.\n"
+    )
+    paragraph = book_of(text, paragraphs="wrapped").chapters[0].blocks[0].text
+    assert "(wie er schon)- sie kam" in paragraph
 
 
 def test_a_first_line_starting_with_by_is_not_a_title_page():

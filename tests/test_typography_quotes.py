@@ -338,3 +338,39 @@ def test_british_option_keeps_a_speech_running_over_paragraphs() -> None:
     got, warnings = texts('"It began,', "\"and 'then' it ended.\"", quotes="british")
     assert got == ["‘It began,", "‘and “then” it ended.’"]
     assert warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "curled"),
+    [
+        # an accent typed as a quote, inside a speech and outside one
+        (("'Perche' non vieni?' chiese Luca.",), ["“Perche’ non vieni?” chiese Luca."]),
+        (
+            ("Era gia' sera, e' vero, e la citta' dormiva; piu' tardi arrivo' il treno.",),
+            ["Era gia’ sera, e’ vero, e la citta’ dormiva; piu’ tardi arrivo’ il treno."],
+        ),
+        (
+            ("'Vieni qui' disse la mamma, e lui ando' via perche' era tardi.",),
+            ["“Vieni qui” disse la mamma, e lui ando’ via perche’ era tardi."],
+        ),
+        # a speech that runs on: the accent is not where it closes
+        (
+            ("'E non ci si puo' fare niente, e domani andro' via.", "'Va bene cosi'.'"),
+            ["“E non ci si puo’ fare niente, e domani andro’ via.", "“Va bene cosi’.”"],
+        ),
+        # 'E and 'Un open quotations in Italian; in English 'e and 'un are dialect for he and one
+        (("'E ora?' chiese. 'Un momento.'",), ["“E ora?” chiese. “Un momento.”"]),
+        # and a vowel's quote still closes a quotation that has nowhere else to close
+        (("'Vieni qua' e poi silenzio.",), ["“Vieni qua” e poi silenzio."]),
+    ],
+)
+def test_italian_accents_typed_as_quotes_are_apostrophes(paragraphs: tuple[str, ...], curled: list[str]) -> None:
+    got, warnings = texts(*paragraphs, language="it")
+    assert got == curled
+    assert warnings == ()
+
+
+def test_only_an_italian_book_reads_a_vowel_and_a_quote_as_an_accent() -> None:
+    paragraphs = ("'She sang it from do to la'", "'and then she stopped.'")
+    assert texts(*paragraphs, language="en")[0][0] == "‘She sang it from do to la’"
+    assert texts(*paragraphs, language="it")[0][0] == "“She sang it from do to la’"

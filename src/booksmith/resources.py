@@ -32,7 +32,19 @@ def data_toml(name: str) -> dict[str, Any]:
 
 
 def locale(language: str | None) -> dict[str, Any]:
-    """The conventions and generated words for a BCP 47 tag, falling back to English."""
+    """The conventions and generated words for a BCP 47 tag, falling back to English.
+
+    Every prefix of the tag is looked up, shortest first, each laid over the last:
+    "zh-TW" takes [zh] then the Traditional words of [zh-hant] it is an alias of,
+    where the main language alone would have given a Taiwanese book Simplified ones.
+    """
     table = data_toml("locale.toml")
-    primary = (language or "en").split("-")[0].lower()
-    return {**table["en"], **table.get(primary, {})}
+    aliases = table["aliases"]
+    subtags = (language or "en").lower().replace("_", "-").split("-")
+    conventions = dict(table["en"])
+    for end in range(1, len(subtags) + 1):
+        tag = "-".join(subtags[:end])
+        tag = aliases.get(tag, tag)
+        if tag != "aliases":
+            conventions.update(table.get(tag, {}))
+    return conventions

@@ -341,11 +341,27 @@ def join_lines(lines: list[str]) -> str:
         part = line.strip()
         if not part:
             continue
-        if out.endswith(("-", "—", "–")) and not out.endswith((" -", " —", " –")) and part[:1].isalpha():
-            out += part  # "well-" + "known": a hyphen kept, never a space inserted
-        else:
-            out += " " + part
+        out += part if _joins_closed(out, part) else " " + part
     return out
+
+
+def _joins_closed(line: str, following: str) -> bool:
+    """Whether a line ending in a hyphen or dash runs on into the next line's word with no space between.
+
+    A single hyphen is part of a word only when a letter or digit stands before it:
+    "well-" / "known" and "a 5-" / "year-old" are compounds (the space would also
+    make "5- year" a dash), but "(wie er schon)-" / "sie kam" ends a clause, and
+    "schon)-sie" glued two words. A dash ("--", "—", "–") typed against the word
+    before it was typed closed ("word--" / "next" is "word--next"); one with a
+    space before it ("word --", "word —") was typed spaced, so a space follows too.
+    """
+    if not following[:1].isalpha():
+        return False
+    if line.endswith("-") and not line.endswith("--"):
+        return line[-2:-1].isalnum()
+    if line.endswith(("-", "—", "–")):
+        return not line.rstrip("-—–")[-1:].isspace()
+    return False
 
 
 def inline_markup(text: str) -> str:

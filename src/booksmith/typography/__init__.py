@@ -5,7 +5,8 @@ The passes run in this order, over each paragraph, heading and verse block:
   2. n_elision  `'n'` before quotes, or it pairs as a quotation;
   3. primes     `5'10"` before quotes, or the feet mark opens a quotation;
   4. year_ranges, dashes  before quotes, so a quote after a dash sees the dash;
-  5. quotes     over a whole chapter at once, so a speech may run on over paragraphs;
+  5. quotes     over a whole chapter at once, so a speech may run on over paragraphs
+                (in Italian, `perche'` and `citta'` are accents typed in ASCII: apostrophes, letters unchanged);
   6. french_spacing  after quotes, for the spaces inside « » and before ; : ! ?
 """
 
@@ -54,7 +55,7 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
     setter = None
     if options.smart_quotes:
         style = quote_style(book, options.quotes)
-        setter = QuoteSetter(style, by_depth=options.quotes in ("american", "british"))
+        setter = QuoteSetter(style, by_depth=options.quotes in ("american", "british"), language=book.metadata.language)
 
     def set_units(units: list[Unit]) -> list[str]:
         for unit in units:

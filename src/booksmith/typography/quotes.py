@@ -47,6 +47,11 @@ PLURAL_CLOSES_MID_SENTENCE = 3.0  # reading the ' of `dogs' bowls` as a closing 
 UNKNOWN_TRAILING = 3.0  # reading `word'` as an apostrophe when the word is not a known elision
 ELISION_OPENS = 2.0  # reading a known elision (`'em`) as an opening quote
 ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely open mid-sentence
+# Italian typed in ASCII writes a final accent as a quote (perche', citta'). Listed
+# words (elisions.toml [it]) read it as an apostrophe first; after any other final
+# vowel an apostrophe costs this little (not UNKNOWN_TRAILING), yet a quotation
+# that is open still closes there first: `'Vieni qui'` ends in a vowel too.
+UNLISTED_ACCENT = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,13 +87,21 @@ class Unit:
 @dataclass(frozen=True)
 class _Words:
     leading: frozenset[str]  # 'em, 'tis
-    trailing: frozenset[str]  # ol', an'
+    trailing: frozenset[str]  # ol', an' (and in Italian perche', citta': accents typed in ASCII)
     not_trailing: frozenset[str]  # again, not a dropped g
+    accents: bool = False  # whether a quote after any final vowel may be an accent (Italian)
 
 
-def _words() -> _Words:
+def _words(language: str | None = None) -> _Words:
     table = data_toml("elisions.toml")
-    return _Words(frozenset(table["leading"]), frozenset(table["trailing"]), frozenset(table["not_trailing"]))
+    leading, trailing = frozenset(table["leading"]), frozenset(table["trailing"])
+    # Only an Italian book reads a quote after a final vowel as an accent: in English
+    # `'Come here'` closes after the e, and the Italian list holds "la", "se", "da".
+    italian = (language or "").split("-")[0].lower() == "it"
+    if italian:
+        leading = frozenset(table["it"]["leading"])
+        trailing |= frozenset(table["it"]["accented"])
+    return _Words(leading, trailing, frozenset(table["not_trailing"]), accents=italian)
 
 
 # Glyph -> (level, role) when the style does not say otherwise.
@@ -116,8 +129,8 @@ DIGITS_AFTER = re.compile(r"\d+")
 class QuoteSetter:
     """Curls the quotes of a sequence of paragraphs and collects warnings about unpaired ones."""
 
-    def __init__(self, style: QuoteStyle, *, by_depth: bool = False) -> None:
-        self.words = _words()
+    def __init__(self, style: QuoteStyle, *, by_depth: bool = False, language: str | None = None) -> None:
+        self.words = _words(language)
         self.warnings: list[str] = []
         inner = (style.inner_open, style.inner_close)
         outer = (style.outer_open, style.outer_close)
@@ -270,6 +283,9 @@ class QuoteSetter:
         # A closing quote is rarely followed by more of the sentence (an' we, dogs' bowls).
         if word in self.words.trailing:
             return {APOS: 0.0, CLOSE: TRAILING_CLOSES_MID_SENTENCE if continues else 1.0}
+        if self.words.accents and word[-1:] in "aeiou":
+            # Italian: cambiera' is an accent when no open quotation wants closing there.
+            return {CLOSE: 0.0, APOS: UNLISTED_ACCENT}
         elided_g = word.endswith("in") and len(word) > 3 and word not in self.words.not_trailing
         if word.endswith("s") or elided_g:
             if continues:  # the dogs' bowls, but also so-called 'experts' said

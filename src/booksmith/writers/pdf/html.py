@@ -102,7 +102,7 @@ def _colophon(rendered: Rendered) -> str:
     if metadata.date:
         lines.append(f'<p class="date">{escape(metadata.date)}</p>')
     lines.append(f'<p class="identifier">{escape(book_identifier(rendered))}</p>')
-    lines.append('<p class="typeset">Typeset with booksmith</p>')
+    lines.append(f'<p class="typeset">{escape(rendered.labels["typeset"])}</p>')
     return '<section class="colophon">\n' + "\n".join(lines) + "\n</section>"
 
 
