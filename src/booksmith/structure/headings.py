@@ -23,6 +23,8 @@ AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|
 # A line that opens with these is speech or a bracketed note, never a heading's title.
 OPENERS = ("“", '"', "‘", "'", "[", "(", "«", "„", "—")
 HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
+# How sentences end, in scripts with and without capitals (Arabic "؟" and "۔", CJK "。").
+SENTENCE_STOPS = (".", "!", "?", "…", "؟", "۔", "。", "！", "？")
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 # A well-formed Roman numeral ("XIV", not "LIVID"), kept in capitals when a title is tamed.
 ROMAN_NUMERAL = re.compile(r"^(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?$")
@@ -70,7 +72,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
 
     numbers = alternation(words["number_words"])
-    number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers}))"
+    # Hebrew numbers letters: "א", "יב", with a geresh or gershayim ("א׳", "כ״א") as typed or in ASCII.
+    letters = "".join(words["letter_numerals"])
+    lettered = rf"[{letters}]{{1,2}}[\"״]?[{letters}]|[{letters}]['׳’]?"
+    # \d is any script's digits: "Chapter 3", "الفصل ٣" (Arabic-Indic), "فصل ۳" (Extended Arabic-Indic).
+    number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers})|{lettered})"
     # No book has a thousand parts: "del 1997-98" is a year range after Swedish "del" (part).
     part_number = number.replace(r"\d+", r"\d{1,3}(?!\d)", 1)
     # A title after the number: after a separator, or after a space when it starts
@@ -125,6 +131,10 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
             title = groups.get("title") or groups.get("spaced")
             if title and (len(title) > 80 or title.endswith((",", ";"))):
                 return None, None, ""
+            if groups.get("spaced") and _uncased(title) and text.endswith(SENTENCE_STOPS):
+                # Without capitals a title after a space is told from the story's words by its end:
+                # "الفصل الثاني من الكتاب كان طويلا." is a sentence that starts with "the second chapter".
+                return None, None, ""
             word = (groups.get("word") or key).lower()
             if level == "part" and title and found["chapter"].match(title.strip(HEADING_ORNAMENTS)):
                 # "ACT I. SCENE I.": a scene, labelled with its act.
@@ -135,6 +145,12 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     if match:
         return "chapter", match["title"], "#" * len(match["hashes"])
     return None, None, ""
+
+
+def _uncased(text: str) -> bool:
+    """Written in a script without capitals (Arabic, Hebrew, Persian, Chinese…), judged by its first letter."""
+    first = next((ch for ch in text if ch.isalpha()), "")
+    return bool(first) and first.lower() == first.upper()
 
 
 def _heading_with_title_line(item: Item) -> bool:
@@ -214,8 +230,9 @@ def _heading_inside(lines: list[Line], position: int, custom: re.Pattern[str] | 
     level, title, _word = heading_level(text)
     if level not in ("part", "chapter") or title or position + 1 >= len(lines):
         return False
-    finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»'
-    return finished and lines[position + 1].text.strip()[:1].isupper()
+    finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»؟。！？」』'
+    following = lines[position + 1].text.strip()
+    return finished and (following[:1].isupper() or _uncased(following[:1]))
 
 
 def _consistent_numbers(items: list[Item]) -> set[int]:
@@ -680,6 +697,9 @@ def _number_words() -> dict[str, int]:
 
 def number_value(title: str) -> int | None:
     """The number in a heading: "Chapter 12", "CHAPTER XIV.", "Chapter Twenty-One", "第三章"."""
+    lettered = _letter_number(title)
+    if lettered:
+        return lettered
     words = re.findall(r"[^\W_]+", title.lower())
     values = _number_words()
     total = 0
@@ -693,6 +713,24 @@ def number_value(title: str) -> int | None:
         elif re.fullmatch(r"[ivxlcdm]+", word):
             return _roman(word)
     return total or None
+
+
+@cache
+def _letter_values() -> dict[str, int]:
+    return dict(data_toml("headings.toml")["letter_numerals"])
+
+
+def _letter_number(title: str) -> int | None:
+    """A Hebrew number after the heading's word, the sum of its letters: "פרק יב" -> 12, "פרק כ״א" -> 21."""
+    parts = title.split(maxsplit=2)
+    if len(parts) < 2:
+        return None
+    letters = _letter_values()
+    token = parts[1].rstrip(".:")
+    digits = [ch for ch in token if ch not in "'\"׳״’"]
+    if not digits or len(digits) > 3 or any(ch not in letters for ch in digits):
+        return None
+    return sum(letters[ch] for ch in digits)
 
 
 def _roman(token: str) -> int:

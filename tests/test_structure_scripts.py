@@ -1,0 +1,80 @@
+"""Structure in scripts without capitals: Arabic, Hebrew and Persian headings; Chinese, Japanese and Korean texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from booksmith.options import ReadOptions
+from booksmith.structure import structure
+from booksmith.structure.headings import number_value
+
+# Short paragraphs written for these tests, one per script.
+ARABIC = "كان البحر هادئًا في ذلك الصباح، وكانت القوارب تعود واحدًا تلو الآخر إلى الميناء القديم."
+PERSIAN = "صبح آن روز دریا آرام بود و قایق‌ها یکی پس از دیگری به بندر قدیمی برمی‌گشتند."
+HEBREW = "הים היה שקט באותו בוקר, והסירות חזרו אחת אחרי השנייה אל הנמל הישן."
+
+
+def book_of(text: str, **options):
+    return structure(text, ReadOptions(**options)).book
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "prose", "label", "title"),
+    [
+        ("الفصل الأول", "الفصل الثاني", ARABIC, "الفصل الأول", None),
+        ("الفصل الاول", "الفصل الثانية", ARABIC, "الفصل الاول", None),
+        ("الفصل 3", "الفصل 4", ARABIC, "الفصل 3", None),
+        ("الفصل ٣", "الفصل ٤", ARABIC, "الفصل ٣", None),
+        ("الفصل ٣: العودة", "الفصل ٤: البيت", ARABIC, "الفصل ٣", "العودة"),
+        ("الفصل ٣ العودة", "الفصل ٤ البيت", ARABIC, "الفصل ٣", "العودة"),
+        ("~ الفصل ٣ ~", "~ الفصل ٤ ~", ARABIC, "الفصل ٣", None),
+        ("الجزء الأول", "الجزء الثاني", ARABIC, "الجزء الأول", None),
+        ("فصل ۳", "فصل ۴", PERSIAN, "فصل ۳", None),
+        ("فصل اول", "فصل دوم", PERSIAN, "فصل اول", None),
+        ("פרק א", "פרק ב", HEBREW, "פרק א", None),
+        ("פרק א׳", "פרק ב׳", HEBREW, "פרק א׳", None),
+        ("פרק 2", "פרק 3", HEBREW, "פרק 2", None),
+        ("פרק ראשון", "פרק שני", HEBREW, "פרק ראשון", None),
+    ],
+)
+def test_arabic_hebrew_and_persian_headings(first, second, prose, label, title):
+    chapters = book_of(f"{first}\n\n{prose}\n\n{second}\n\n{prose}").chapters
+    assert len(chapters) == 2
+    assert (chapters[0].title, chapters[0].subtitle) == (label, title)
+    assert chapters[1].kind == ("part" if first.startswith("الجزء") else "chapter")
+
+
+@pytest.mark.parametrize(
+    ("heading", "number"),
+    [
+        ("الفصل الأول", 1),
+        ("الفصل العاشر", 10),
+        ("الفصل الحادي عشر", 11),
+        ("الفصل ١٢", 12),
+        ("فصل ۳", 3),
+        ("فصل چهارم", 4),
+        ("פרק ה", 5),
+        ("פרק יב", 12),
+        ("פרק כ״א", 21),
+        ("פרק ראשון", 1),
+    ],
+)
+def test_numbers_of_arabic_hebrew_and_persian_headings(heading, number):
+    assert number_value(heading) == number
+
+
+def test_a_sentence_that_starts_with_an_arabic_chapter_word_is_prose():
+    # "The second chapter of the book was long and I did not finish it."
+    line = "الفصل الثاني من الكتاب كان طويلا."
+    assert [c.title for c in book_of(f"{ARABIC}\n\n{line}\n\n{ARABIC}").chapters] == [None]
+
+
+def test_arabic_numbering_gap_warns():
+    text = f"الفصل ١\n\n{ARABIC}\n\nالفصل ٢\n\n{ARABIC}\n\nالفصل ٥\n\n{ARABIC}"
+    warnings = structure(text).warnings
+    assert any("from 2 to 5" in w for w in warnings)
+
+
+def test_arabic_heading_inside_a_block_of_lines_after_a_question():
+    text = f"الفصل ١\n\n{ARABIC}\nهل عاد؟\nالفصل ٢\n{ARABIC}\n"
+    assert [c.title for c in book_of(text).chapters] == ["الفصل ١", "الفصل ٢"]
