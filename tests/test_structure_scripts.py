@@ -78,3 +78,47 @@ def test_arabic_numbering_gap_warns():
 def test_arabic_heading_inside_a_block_of_lines_after_a_question():
     text = f"الفصل ١\n\n{ARABIC}\nهل عاد؟\nالفصل ٢\n{ARABIC}\n"
     assert [c.title for c in book_of(text).chapters] == ["الفصل ١", "الفصل ٢"]
+
+
+JAPANESE = "朝の港は静かで、船が一隻ずつ戻ってきた。彼女は防波堤に立って、光が消えていくのを見ていた。"
+CHINESE = "清晨的港口很安静，船一只接一只地回来了。她站在防波堤上，看着天光慢慢暗下去。"
+KOREAN = "아침 항구는 조용했고 배들이 하나씩 돌아왔다. 그녀는 방파제에 서서 빛이 사라지는 것을 보았다."
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "prose"),
+    [
+        ("第一章", "第二章", JAPANESE),
+        ("第1章", "第2章", JAPANESE),
+        ("第１話", "第２話", JAPANESE),
+        ("第三回", "第四回", CHINESE),
+        ("제1장", "제2장", KOREAN),
+    ],
+)
+def test_a_cjk_heading_does_not_swallow_the_paragraph_under_it(first, second, prose):
+    chapters = book_of(f"{first}\n\n{prose}\n\n{prose}\n\n{second}\n\n{prose}\n\n{prose}").chapters
+    assert [(c.title, c.subtitle, len(c.blocks)) for c in chapters] == [(first, None, 2), (second, None, 2)]
+
+
+@pytest.mark.parametrize("first", ["第一章　旅立ち", "第一章 旅立ち", "第一章：旅立ち", "第一章\n\n旅立ち"])
+def test_a_cjk_headings_title_on_its_line_or_a_short_line_under_it(first):
+    text = f"{first}\n\n{JAPANESE}\n\n{JAPANESE}\n\n第二章\n\n{JAPANESE}"
+    chapters = book_of(text).chapters
+    assert (chapters[0].title, chapters[0].subtitle, len(chapters[0].blocks)) == ("第一章", "旅立ち", 2)
+
+
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "  "])
+def test_cjk_headings_in_a_text_indented_with_full_width_spaces(indent):
+    text = "".join(f"第{n}章\n{indent}{CHINESE}\n{indent}{CHINESE}\n" for n in "一二三")
+    chapters = book_of(text).chapters
+    assert [(c.title, len(c.blocks)) for c in chapters] == [("第一章", 2), ("第二章", 2), ("第三章", 2)]
+
+
+def test_a_flush_heading_between_indented_paragraphs_starts_a_chapter():
+    prose = "She walked down to the harbour and watched the boats come in, one by one, until the light went."
+    text = "".join(f"Chapter {n}\n  {prose}\n  {prose}\n" for n in (1, 2, 3))
+    assert [(c.title, len(c.blocks)) for c in book_of(text).chapters] == [
+        ("Chapter 1", 2),
+        ("Chapter 2", 2),
+        ("Chapter 3", 2),
+    ]

@@ -95,8 +95,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "ordinal_chapter": re.compile(
             rf"(?:{ordinals})\s+(?P<word>{alternation(words['chapter_words'])})\.?{named_tail}$", re.I
         ),
-        "korean": re.compile(r"제\s*[0-9]+\s*[장화부](?:\s*(?P<title>.*?))?$"),
-        "chinese": re.compile(r"第[0-9〇一二三四五六七八九十百千零两]+[章回节節卷部幕](?:\s*(?P<title>.*?))?$"),
+        # Digits typed half- or full-width ("제1장", "第１章"); 話 and 话 head the episodes of web novels.
+        "korean": re.compile(r"제\s*[0-9０-９]+\s*[장화부](?:\s*(?P<title>.*?))?$"),
+        "chinese": re.compile(
+            r"第[0-9０-９〇一二三四五六七八九十百千零两]+[章回节節卷部幕話话](?:[\s：:]*(?P<title>.*?))?$"
+        ),
         "front": re.compile(rf"(?P<word>{alternation(words['front_words'])}){named_tail}$", re.I),
         "named": re.compile(rf"(?P<word>{alternation(words['chapter_names'])}){named_tail}$", re.I),
         "back": re.compile(rf"(?P<word>{alternation(words['back_words'])}){named_tail}$", re.I),
@@ -228,9 +231,13 @@ def _heading_inside(lines: list[Line], position: int, custom: re.Pattern[str] | 
     if custom:
         return bool(custom.fullmatch(text))
     level, title, _word = heading_level(text)
-    if level not in ("part", "chapter") or title or position + 1 >= len(lines):
+    if level not in ("part", "chapter") or title or len(lines) < 2:
         return False
     finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»؟。！？」』'
+    if position + 1 == len(lines):
+        # The last line: in an indented text a flush heading line joins the paragraph
+        # above it, and the next paragraph's indent already starts a new item.
+        return finished
     following = lines[position + 1].text.strip()
     return finished and (following[:1].isupper() or _uncased(following[:1]))
 
@@ -462,6 +469,8 @@ def _attach_subtitles(items: list[Item]) -> None:
         following = _next_content(items, index + 1)
         if following is None or not _title_like(following) or following.extra.get("contents"):
             continue
+        if item.word in ("chinese", "korean") and not _short_cjk_title(following.text):
+            continue  # "第一章" over the chapter's first paragraph: CJK prose has no capitals to tell it by
         text = following.text
         after = _next_content(items, items.index(following, index + 1) + 1, limit=3)
         if (after is None or after.kind == "heading") and not text.isupper():
@@ -474,6 +483,14 @@ def _attach_subtitles(items: list[Item]) -> None:
             continue  # two short lines after a heading: only a title in capitals is one
         item.subtitle = text
         following.kind = "consumed"
+
+
+# A CJK title under its heading is a few words ("旅立ち", "归来"); a line longer than this is prose.
+CJK_TITLE = 24
+
+
+def _short_cjk_title(text: str) -> bool:
+    return len(text) <= CJK_TITLE and not text.endswith(SENTENCE_STOPS)
 
 
 def _next_content(items: list[Item], start: int, limit: int = 3) -> Item | None:
@@ -680,7 +697,8 @@ def split_label(item: Item) -> tuple[str, str | None]:
     if item.word.startswith("#"):
         return (own or item.text), item.subtitle
     if own:
-        label = item.text[: item.text.rfind(own)].rstrip(" .:-–—")
+        # "第一章　旅立ち", "第一章：旅立ち": the full-width space or colon belongs to neither part.
+        label = item.text[: item.text.rfind(own)].rstrip(" .:-–—\u3000：")
         return heading_label(label) if label else heading_label(own), _title(own)
     return heading_label(item.text), _title(item.subtitle) if item.subtitle else None
 
