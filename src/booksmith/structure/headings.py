@@ -61,6 +61,11 @@ SMALL_WORDS = {
 }
 # A heading line is short; anything longer is prose that happens to start with "Chapter".
 MAX_HEADING = 100
+# ... unless a chapter word and number start it and the rest reads as a title, not a sentence:
+# fan fiction gives chapters titles of a hundred characters and more.
+MAX_TITLED_HEADING = 240
+# A title on a heading's line is at most this long, but for such a numbered heading.
+MAX_OWN_TITLE = 80
 
 
 @cache
@@ -111,8 +116,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
 def heading_level(text: str) -> tuple[str | None, str | None, str]:
     """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
-    if len(text) > MAX_HEADING:
+    if len(text) > MAX_TITLED_HEADING:
         return None, None, ""
+    long = len(text) > MAX_HEADING
     found = patterns()
     # "~ Chapter 1 ~", "**Chapter 1**", "=== Part Two ===": ornaments around a heading.
     if text[:1] in HEADING_ORNAMENTS and not found["markdown"].match(text):
@@ -128,11 +134,17 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         ("chapter", "named"),
         ("back", "back"),
     ):
+        if long and key not in ("part", "chapter"):
+            continue
         match = found[key].match(text)
         if match:
             groups = match.groupdict()
             title = groups.get("title") or groups.get("spaced")
-            if title and (len(title) > 80 or title.endswith((",", ";"))):
+            if title and title.endswith((",", ";")):
+                return None, None, ""
+            if title and len(title) > MAX_OWN_TITLE and (key not in ("part", "chapter") or _sentence(title)):
+                return None, None, ""
+            if long and not title:
                 return None, None, ""
             if groups.get("spaced") and _uncased(title) and text.endswith(SENTENCE_STOPS):
                 # Without capitals a title after a space is told from the story's words by its end:
