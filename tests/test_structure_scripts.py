@@ -122,3 +122,36 @@ def test_a_flush_heading_between_indented_paragraphs_starts_a_chapter():
         ("Chapter 2", 2),
         ("Chapter 3", 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("top", "prose", "first", "title", "authors"),
+    [
+        ("港口的灯\n作者：林小雨", CHINESE, "第一章", "港口的灯", ("林小雨",)),
+        ("港口的灯\n\n作者：林小雨", CHINESE, "第一章", "港口的灯", ("林小雨",)),
+        ("港口的灯\n作者：林小雨、王海", CHINESE, "第一章", "港口的灯", ("林小雨", "王海")),
+        ("港の灯り\n著者：山田花子", JAPANESE, "第一章", "港の灯り", ("山田花子",)),
+        ("港の灯り\n\n山田花子\u3000著", JAPANESE, "第一章", "港の灯り", ("山田花子",)),
+        ("항구의 불빛\n지은이: 김하늘", KOREAN, "제1장", "항구의 불빛", ("김하늘",)),
+        ("港口的灯", CHINESE, "第一章", "港口的灯", ()),
+    ],
+)
+def test_cjk_title_and_author_lines_are_the_title_page(top, prose, first, title, authors):
+    second = first.replace("一", "二").replace("1", "2")
+    book = book_of(f"{top}\n\n{first}\n\n{prose}\n\n{second}\n\n{prose}")
+    assert (book.metadata.title, book.metadata.authors) == (title, authors)
+    assert [c.title for c in book.chapters] == [first, second]
+
+
+def test_a_translator_is_not_the_author_and_stays_in_the_text():
+    book = book_of(f"港口的灯\n作者：林小雨\n译者：王海\n\n第一章\n\n{CHINESE}")
+    assert (book.metadata.title, book.metadata.authors) == ("港口的灯", ("林小雨",))
+    assert [b.text for b in book.chapters[0].blocks] == ["译者：王海"]
+    book = book_of(f"港口的灯\n译者：王海\n\n第一章\n\n{CHINESE}")
+    assert book.metadata.authors == ()
+
+
+def test_a_cjk_sentence_at_the_top_is_not_a_title():
+    book = book_of(f"{CHINESE}\n\n第一章\n\n{CHINESE}")
+    assert book.metadata.title == "Untitled"
+    assert [c.title for c in book.chapters] == [None, "第一章"]

@@ -586,11 +586,32 @@ NAME_PARTICLES = {
 }
 
 
+@cache
+def _cjk_by_lines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "作者：林小雨" and "山田花子　著": the CJK author labels and marks of data/headings.toml."""
+    words = data_toml("headings.toml")
+    labels = "|".join(re.escape(w) for w in sorted(words["author_labels"], key=len, reverse=True))
+    marks = "|".join(re.escape(w) for w in sorted(words["author_marks"], key=len, reverse=True))
+    return (
+        re.compile(rf"^(?:{labels})\s*[:：]\s*(?P<author>\S.{{0,40}})$"),
+        # The mark after a space, so a title ending in 著 ("名著") is not a by-line.
+        re.compile(rf"^(?P<author>[^\s:：].{{0,40}}?)\s+(?:{marks})$"),
+    )
+
+
+def _cjk_author(text: str) -> str | None:
+    for pattern in _cjk_by_lines():
+        match = pattern.match(text)
+        if match and _uncased(match["author"]) and not match["author"].endswith(SENTENCE_STOPS):
+            return match["author"].strip()
+    return None
+
+
 def by_line_author(text: str) -> str | None:
-    """The author of a by-line ("by Jane Doe", "A Novel by J. R. Smith"), if the rest reads as names."""
+    """The author of a by-line ("by Jane Doe", "A Novel by J. R. Smith", "作者：林小雨"), if the rest reads as names."""
     match = BY_LINE.match(text)
     if not match:
-        return None
+        return _cjk_author(text) if len(text) <= 48 else None
     author = match["author"].strip().rstrip(".")
     words = author.replace(",", " ").split()
     if not words or len(words) > 8:
@@ -616,6 +637,9 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
     ):
         # Title and by-line typed on consecutive lines.
         items = [Item("para", first.lines[:-1]), Item("para", first.lines[-1:]), *items[1:]]
+    elif first and first.kind in ("para", "verse") and len(first.lines) == 3 and by_line_author(first.lines[1].text):
+        # Title, author and a line under them ("译者：…", the translator), each a line of its own.
+        items = [Item("para", [line]) for line in first.lines] + items[1:]
     if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
@@ -626,12 +650,14 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
             author = by_line_author(items[by_index].text)
             if author and (by_index == 1 or len(items[1].text) < 80):
                 subtitle = items[1].text if by_index == 2 else None
-                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&|,", author) if a.strip())
+                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&|,|、|，", author) if a.strip())
                 found = Metadata(title=readable_case(title), subtitle=subtitle, authors=authors)
                 return items[by_index + 1 :], found
-    if items[1:2] and items[1].kind == "heading" and title.isupper():
+    # A line in capitals (or a short one in a script without them, "港口的灯") over the first heading.
+    alone = title.isupper() or (_uncased(title) and _short_cjk_title(title) and len(items[0].lines) == 1)
+    if items[1:2] and items[1].kind == "heading" and alone:
         return items[1:], Metadata(title=readable_case(title))
-    if len(items) > 2 and items[2].kind == "heading" and title.isupper() and len(items[1].text) < 60:
+    if len(items) > 2 and items[2].kind == "heading" and alone and len(items[1].text) < 60:
         return items[1:], Metadata(title=readable_case(title))
     return _repeated_title(items, known), Metadata()
 
