@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from booksmith.model import Verse
 from booksmith.options import ReadOptions
 from booksmith.structure import structure
 from booksmith.structure.headings import number_value
@@ -155,3 +156,40 @@ def test_a_cjk_sentence_at_the_top_is_not_a_title():
     book = book_of(f"{CHINESE}\n\n第一章\n\n{CHINESE}")
     assert book.metadata.title == "Untitled"
     assert [c.title for c in book.chapters] == [None, "第一章"]
+
+
+# Poems written for these tests, in the classical shape: a title, an author, lines of five characters.
+POEMS = [
+    ["山城晚望", "林小雨", "远山含落日，", "孤鸟入寒云。", "江上渔舟晚，", "灯前独坐闻。"],
+    ["秋江", "王海", "秋水连天碧，", "寒江映月明。", "孤舟何处去，", "一笛落江城。"]
+    + ["岸柳垂丝短，", "沙鸥逐浪轻。", "归来灯火暗，", "犹听夜潮声。"],
+    ["春夜", "林小雨", "小院春风起，", "梨花满地白。", "夜深人未睡，", "明月照窗台。"],
+]
+
+
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "  ", ""])
+@pytest.mark.parametrize("between", ["\n", "\n\n"])
+def test_chinese_poems_typed_without_blank_lines_keep_their_lines(indent, between):
+    text = between.join("\n".join(indent + line for line in poem) for poem in POEMS) + "\n"
+    chapters = book_of(text).chapters
+    assert [c.title for c in chapters] == ["山城晚望", "秋江", "春夜"]
+    for chapter, poem in zip(chapters, POEMS, strict=True):
+        author, verse = chapter.blocks
+        assert author.text == poem[1]
+        assert isinstance(verse, Verse)
+        assert list(verse.lines) == poem[2:]
+
+
+def test_short_chinese_paragraphs_are_not_verse():
+    lines = ["他笑了。", "我走了。", "门开着。", "天黑了。"]
+    text = "".join(f"\u3000\u3000{line}\n" for line in lines) + f"\u3000\u3000{CHINESE}\n"
+    blocks = book_of(text).chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph"] * 5
+
+
+def test_a_poem_inside_chinese_prose():
+    poem = POEMS[0][2:]
+    text = f"\u3000\u3000{CHINESE}\n" + "".join(f"\u3000\u3000{line}\n" for line in poem) + f"\u3000\u3000{CHINESE}\n"
+    blocks = book_of(text).chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Verse", "Paragraph"]
+    assert list(blocks[1].lines) == poem

@@ -534,19 +534,35 @@ def mark_poem_titles(items: list[Item]) -> None:
     prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
     if verse < 2 or verse < prose * 2:
         return
+    author = -1
     for index, item in enumerate(items[:-1]):
         following = items[index + 1]
+        if index == author:
+            continue
+        if _cjk_label(item) and _cjk_label(following) and index + 2 < len(items) and items[index + 2].kind == "verse":
+            following, author = items[index + 2], index + 1  # "山城晚望" over its author "林小雨" over the poem
         if (
             item.kind == "para"
             and not item.role
             and len(item.lines) == 1
-            and (in_capitals(item.text) or item.align == "center")
+            and (in_capitals(item.text) or item.align == "center" or _cjk_label(item))
             and not SENTENCE_END.search(item.text.rstrip("."))
             and len(item.text) <= 60
             and following.kind == "verse"
         ):
             item.kind, item.level, item.title, item.word = "heading", "chapter", item.text, "poem"
             item.extra["own_title"] = None
+
+
+def _cjk_label(item: Item) -> bool:
+    """A short line in a script without capitals, not closed like a sentence: a poem's title, its author."""
+    return (
+        item.kind == "para"
+        and len(item.lines) == 1
+        and _uncased(item.text)
+        and _short_cjk_title(item.text)
+        and item.text[-1] not in "，；、"
+    )
 
 
 def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
