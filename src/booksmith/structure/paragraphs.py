@@ -78,6 +78,10 @@ def detect_convention(lines: list[Line]) -> str:
     texts = [ln for _, b in blocks for ln in b]
     if not texts:
         return "blank"
+    if sum(1 for ln in texts if 1 <= ln.indent <= 8 and _cjk(ln.text.lstrip(" \u3000")[:1])) >= len(texts) * 0.4:
+        # Chinese and Japanese texts indent their paragraphs with full-width spaces (two spaces once
+        # cleaned), blank lines or not, and dialogue in 「」 often goes unindented: not wrapped prose.
+        return "indent"
     lengths = sorted(len(ln.text) for ln in texts)
     p90 = lengths[int(len(lengths) * 0.9)]
     if len(blocks) <= max(2, len(texts) * 0.05) and len(texts) >= 3 * len(blocks):
@@ -234,8 +238,8 @@ CJK_LABEL = 24
 
 
 def _cjk(ch: str) -> bool:
-    """A Chinese character, kana or hangul."""
-    return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+    """A Chinese character, kana, hangul, or CJK punctuation (「 opens Japanese dialogue)."""
+    return "\u3000" < ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
 def _cjk_verse_line(text: str) -> bool:
@@ -352,7 +356,9 @@ def _split_at_indents(block: list[Line]) -> list[Item]:
                 current = []
             items.append(Item("break", [line]))
             continue
-        if current and line.indent > base:
+        # Japanese dialogue goes unindented: 「 after a closed line starts a paragraph too.
+        spoken = line.text.lstrip()[:1] in "「『" and current and current[-1].text.rstrip()[-1:] in "。！？」』"
+        if current and (line.indent > base or spoken):
             items.append(_paragraph(current))
             current = []
         current.append(line)
