@@ -576,3 +576,32 @@ def test_a_latin_capital_in_a_line_of_japanese_is_no_poem_title():
     verse = "先頭の星印は変更を示します。\nセーブした直後は星印の代わりに\nダッシュが表示されます。"
     text = f"{verse}\n\n{verse}\n\nL とそれに続く数字は行番号です。\n\n{verse}\n\n{verse}"
     assert len(book_of(text).chapters) == 1
+
+
+LONG_TITLE = "The Night the Harbour Lights Went Out and Nobody in the Village Could Say Who Had Cut the Cable"
+
+
+def test_a_chapter_heading_with_a_long_title():
+    heading = f"Chapter 12: {LONG_TITLE}"
+    assert len(heading) > 100
+    text = f"Chapter 11: The Cable\n\n{PROSE}\n\n{heading}\n\n{PROSE}\n\n{PROSE}"
+    chapters = book_of(text).chapters
+    assert [(c.title, c.subtitle, len(c.blocks)) for c in chapters] == [
+        ("Chapter 11", "The Cable", 1),
+        ("Chapter 12", LONG_TITLE, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chapter one was finished by then, and she sent it to her editor, who read it on the train home and "
+        "wrote back within the week.",
+        "Chapter 12: she had read it twice already, and still she could not see why the harbour master would lie "
+        "about the cable.",
+    ],
+)
+def test_a_long_line_starting_with_a_chapter_word_is_still_prose(line):
+    text = f"Chapter 11\n\n{PROSE}\n\n{line}\n\n{PROSE}"
+    chapters = book_of(text).chapters
+    assert [(c.title, len(c.blocks)) for c in chapters] == [("Chapter 11", 3)]

@@ -23,6 +23,8 @@ AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|
 # A line that opens with these is speech or a bracketed note, never a heading's title.
 OPENERS = ("“", '"', "‘", "'", "[", "(", "«", "„", "—")
 HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
+# How sentences end, in scripts with and without capitals (Arabic "؟" and "۔", CJK "。").
+SENTENCE_STOPS = (".", "!", "?", "…", "؟", "۔", "。", "！", "？")
 SUMMARY = re.compile(r"^(?:Summary|Blurb|Description|Résumé|Zusammenfassung|Resumen):?$", re.IGNORECASE)
 # A well-formed Roman numeral ("XIV", not "LIVID"), kept in capitals when a title is tamed.
 ROMAN_NUMERAL = re.compile(r"^(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?$")
@@ -59,6 +61,11 @@ SMALL_WORDS = {
 }
 # A heading line is short; anything longer is prose that happens to start with "Chapter".
 MAX_HEADING = 100
+# ... unless a chapter word and number start it and the rest reads as a title, not a sentence:
+# fan fiction gives chapters titles of a hundred characters and more.
+MAX_TITLED_HEADING = 240
+# A title on a heading's line is at most this long, but for such a numbered heading.
+MAX_OWN_TITLE = 80
 
 
 @cache
@@ -70,7 +77,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
 
     numbers = alternation(words["number_words"])
-    number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers}))"
+    # Hebrew numbers letters: "א", "יב", with a geresh or gershayim ("א׳", "כ״א") as typed or in ASCII.
+    letters = "".join(words["letter_numerals"])
+    lettered = rf"[{letters}]{{1,2}}[\"״]?[{letters}]|[{letters}]['׳’]?"
+    # \d is any script's digits: "Chapter 3", "الفصل ٣" (Arabic-Indic), "فصل ۳" (Extended Arabic-Indic).
+    number = rf"(?:\d+|[ivxlcdm]+|(?:{numbers})(?:[- ](?:{numbers}))*|the\s+(?:{numbers})|{lettered})"
     # No book has a thousand parts: "del 1997-98" is a year range after Swedish "del" (part).
     part_number = number.replace(r"\d+", r"\d{1,3}(?!\d)", 1)
     # A title after the number: after a separator, or after a space when it starts
@@ -89,8 +100,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "ordinal_chapter": re.compile(
             rf"(?:{ordinals})\s+(?P<word>{alternation(words['chapter_words'])})\.?{named_tail}$", re.I
         ),
-        "korean": re.compile(r"제\s*[0-9]+\s*[장화부](?:\s*(?P<title>.*?))?$"),
-        "chinese": re.compile(r"第[0-9〇一二三四五六七八九十百千零两]+[章回节節卷部幕](?:\s*(?P<title>.*?))?$"),
+        # Digits typed half- or full-width ("제1장", "第１章"); 話 and 话 head the episodes of web novels.
+        "korean": re.compile(r"제\s*[0-9０-９]+\s*[장화부](?:\s*(?P<title>.*?))?$"),
+        "chinese": re.compile(
+            r"第[0-9０-９〇一二三四五六七八九十百千零两]+[章回节節卷部幕話话](?:[\s：:]*(?P<title>.*?))?$"
+        ),
         "front": re.compile(rf"(?P<word>{alternation(words['front_words'])}){named_tail}$", re.I),
         "named": re.compile(rf"(?P<word>{alternation(words['chapter_names'])}){named_tail}$", re.I),
         "back": re.compile(rf"(?P<word>{alternation(words['back_words'])}){named_tail}$", re.I),
@@ -102,8 +116,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
 def heading_level(text: str) -> tuple[str | None, str | None, str]:
     """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
-    if len(text) > MAX_HEADING:
+    if len(text) > MAX_TITLED_HEADING:
         return None, None, ""
+    long = len(text) > MAX_HEADING
     found = patterns()
     # "~ Chapter 1 ~", "**Chapter 1**", "=== Part Two ===": ornaments around a heading.
     if text[:1] in HEADING_ORNAMENTS and not found["markdown"].match(text):
@@ -119,11 +134,21 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         ("chapter", "named"),
         ("back", "back"),
     ):
+        if long and key not in ("part", "chapter"):
+            continue
         match = found[key].match(text)
         if match:
             groups = match.groupdict()
             title = groups.get("title") or groups.get("spaced")
-            if title and (len(title) > 80 or title.endswith((",", ";"))):
+            if title and title.endswith((",", ";")):
+                return None, None, ""
+            if title and len(title) > MAX_OWN_TITLE and (key not in ("part", "chapter") or _sentence(title)):
+                return None, None, ""
+            if long and not title:
+                return None, None, ""
+            if groups.get("spaced") and _uncased(title) and text.endswith(SENTENCE_STOPS):
+                # Without capitals a title after a space is told from the story's words by its end:
+                # "الفصل الثاني من الكتاب كان طويلا." is a sentence that starts with "the second chapter".
                 return None, None, ""
             word = (groups.get("word") or key).lower()
             if level == "part" and title and found["chapter"].match(title.strip(HEADING_ORNAMENTS)):
@@ -135,6 +160,12 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     if match:
         return "chapter", match["title"], "#" * len(match["hashes"])
     return None, None, ""
+
+
+def _uncased(text: str) -> bool:
+    """Written in a script without capitals (Arabic, Hebrew, Persian, Chinese…), judged by its first letter."""
+    first = next((ch for ch in text if ch.isalpha()), "")
+    return bool(first) and first.lower() == first.upper()
 
 
 def _heading_with_title_line(item: Item) -> bool:
@@ -212,10 +243,15 @@ def _heading_inside(lines: list[Line], position: int, custom: re.Pattern[str] | 
     if custom:
         return bool(custom.fullmatch(text))
     level, title, _word = heading_level(text)
-    if level not in ("part", "chapter") or title or position + 1 >= len(lines):
+    if level not in ("part", "chapter") or title or len(lines) < 2:
         return False
-    finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»'
-    return finished and lines[position + 1].text.strip()[:1].isupper()
+    finished = position == 0 or lines[position - 1].text.rstrip()[-1:] in '.!?"”’»؟。！？」』'
+    if position + 1 == len(lines):
+        # The last line: in an indented text a flush heading line joins the paragraph
+        # above it, and the next paragraph's indent already starts a new item.
+        return finished
+    following = lines[position + 1].text.strip()
+    return finished and (following[:1].isupper() or _uncased(following[:1]))
 
 
 def _consistent_numbers(items: list[Item]) -> set[int]:
@@ -445,6 +481,8 @@ def _attach_subtitles(items: list[Item]) -> None:
         following = _next_content(items, index + 1)
         if following is None or not _title_like(following) or following.extra.get("contents"):
             continue
+        if item.word in ("chinese", "korean") and not _short_cjk_title(following.text):
+            continue  # "第一章" over the chapter's first paragraph: CJK prose has no capitals to tell it by
         text = following.text
         after = _next_content(items, items.index(following, index + 1) + 1, limit=3)
         if (after is None or after.kind == "heading") and not text.isupper():
@@ -457,6 +495,14 @@ def _attach_subtitles(items: list[Item]) -> None:
             continue  # two short lines after a heading: only a title in capitals is one
         item.subtitle = text
         following.kind = "consumed"
+
+
+# A CJK title under its heading is a few words ("旅立ち", "归来"); a line longer than this is prose.
+CJK_TITLE = 24
+
+
+def _short_cjk_title(text: str) -> bool:
+    return len(text) <= CJK_TITLE and not text.endswith(SENTENCE_STOPS)
 
 
 def _next_content(items: list[Item], start: int, limit: int = 3) -> Item | None:
@@ -488,19 +534,35 @@ def mark_poem_titles(items: list[Item]) -> None:
     prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
     if verse < 2 or verse < prose * 2:
         return
+    author = -1
     for index, item in enumerate(items[:-1]):
         following = items[index + 1]
+        if index == author:
+            continue
+        if _cjk_label(item) and _cjk_label(following) and index + 2 < len(items) and items[index + 2].kind == "verse":
+            following, author = items[index + 2], index + 1  # "山城晚望" over its author "林小雨" over the poem
         if (
             item.kind == "para"
             and not item.role
             and len(item.lines) == 1
-            and (in_capitals(item.text) or item.align == "center")
+            and (in_capitals(item.text) or item.align == "center" or _cjk_label(item))
             and not SENTENCE_END.search(item.text.rstrip("."))
             and len(item.text) <= 60
             and following.kind == "verse"
         ):
             item.kind, item.level, item.title, item.word = "heading", "chapter", item.text, "poem"
             item.extra["own_title"] = None
+
+
+def _cjk_label(item: Item) -> bool:
+    """A short line in a script without capitals, not closed like a sentence: a poem's title, its author."""
+    return (
+        item.kind == "para"
+        and len(item.lines) == 1
+        and _uncased(item.text)
+        and _short_cjk_title(item.text)
+        and item.text[-1] not in "，；、"
+    )
 
 
 def title_block(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
@@ -540,11 +602,32 @@ NAME_PARTICLES = {
 }
 
 
+@cache
+def _cjk_by_lines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "作者：林小雨" and "山田花子　著": the CJK author labels and marks of data/headings.toml."""
+    words = data_toml("headings.toml")
+    labels = "|".join(re.escape(w) for w in sorted(words["author_labels"], key=len, reverse=True))
+    marks = "|".join(re.escape(w) for w in sorted(words["author_marks"], key=len, reverse=True))
+    return (
+        re.compile(rf"^(?:{labels})\s*[:：]\s*(?P<author>\S.{{0,40}})$"),
+        # The mark after a space, so a title ending in 著 ("名著") is not a by-line.
+        re.compile(rf"^(?P<author>[^\s:：].{{0,40}}?)\s+(?:{marks})$"),
+    )
+
+
+def _cjk_author(text: str) -> str | None:
+    for pattern in _cjk_by_lines():
+        match = pattern.match(text)
+        if match and _uncased(match["author"]) and not match["author"].endswith(SENTENCE_STOPS):
+            return match["author"].strip()
+    return None
+
+
 def by_line_author(text: str) -> str | None:
-    """The author of a by-line ("by Jane Doe", "A Novel by J. R. Smith"), if the rest reads as names."""
+    """The author of a by-line ("by Jane Doe", "A Novel by J. R. Smith", "作者：林小雨"), if the rest reads as names."""
     match = BY_LINE.match(text)
     if not match:
-        return None
+        return _cjk_author(text) if len(text) <= 48 else None
     author = match["author"].strip().rstrip(".")
     words = author.replace(",", " ").split()
     if not words or len(words) > 8:
@@ -570,6 +653,9 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
     ):
         # Title and by-line typed on consecutive lines.
         items = [Item("para", first.lines[:-1]), Item("para", first.lines[-1:]), *items[1:]]
+    elif first and first.kind in ("para", "verse") and len(first.lines) == 3 and by_line_author(first.lines[1].text):
+        # Title, author and a line under them ("译者：…", the translator), each a line of its own.
+        items = [Item("para", [line]) for line in first.lines] + items[1:]
     if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
@@ -580,12 +666,14 @@ def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadat
             author = by_line_author(items[by_index].text)
             if author and (by_index == 1 or len(items[1].text) < 80):
                 subtitle = items[1].text if by_index == 2 else None
-                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&|,", author) if a.strip())
+                authors = tuple(a.strip() for a in re.split(r"\s+and\s+|&|,|、|，", author) if a.strip())
                 found = Metadata(title=readable_case(title), subtitle=subtitle, authors=authors)
                 return items[by_index + 1 :], found
-    if items[1:2] and items[1].kind == "heading" and title.isupper():
+    # A line in capitals (or a short one in a script without them, "港口的灯") over the first heading.
+    alone = title.isupper() or (_uncased(title) and _short_cjk_title(title) and len(items[0].lines) == 1)
+    if items[1:2] and items[1].kind == "heading" and alone:
         return items[1:], Metadata(title=readable_case(title))
-    if len(items) > 2 and items[2].kind == "heading" and title.isupper() and len(items[1].text) < 60:
+    if len(items) > 2 and items[2].kind == "heading" and alone and len(items[1].text) < 60:
         return items[1:], Metadata(title=readable_case(title))
     return _repeated_title(items, known), Metadata()
 
@@ -663,7 +751,8 @@ def split_label(item: Item) -> tuple[str, str | None]:
     if item.word.startswith("#"):
         return (own or item.text), item.subtitle
     if own:
-        label = item.text[: item.text.rfind(own)].rstrip(" .:-–—")
+        # "第一章　旅立ち", "第一章：旅立ち": the full-width space or colon belongs to neither part.
+        label = item.text[: item.text.rfind(own)].rstrip(" .:-–—\u3000：")
         return heading_label(label) if label else heading_label(own), _title(own)
     return heading_label(item.text), _title(item.subtitle) if item.subtitle else None
 
@@ -680,6 +769,9 @@ def _number_words() -> dict[str, int]:
 
 def number_value(title: str) -> int | None:
     """The number in a heading: "Chapter 12", "CHAPTER XIV.", "Chapter Twenty-One", "第三章"."""
+    lettered = _letter_number(title)
+    if lettered:
+        return lettered
     words = re.findall(r"[^\W_]+", title.lower())
     values = _number_words()
     total = 0
@@ -693,6 +785,24 @@ def number_value(title: str) -> int | None:
         elif re.fullmatch(r"[ivxlcdm]+", word):
             return _roman(word)
     return total or None
+
+
+@cache
+def _letter_values() -> dict[str, int]:
+    return dict(data_toml("headings.toml")["letter_numerals"])
+
+
+def _letter_number(title: str) -> int | None:
+    """A Hebrew number after the heading's word, the sum of its letters: "פרק יב" -> 12, "פרק כ״א" -> 21."""
+    parts = title.split(maxsplit=2)
+    if len(parts) < 2:
+        return None
+    letters = _letter_values()
+    token = parts[1].rstrip(".:")
+    digits = [ch for ch in token if ch not in "'\"׳״’"]
+    if not digits or len(digits) > 3 or any(ch not in letters for ch in digits):
+        return None
+    return sum(letters[ch] for ch in digits)
 
 
 def _roman(token: str) -> int:

@@ -14,7 +14,9 @@ class Line:
 
     @property
     def indent(self) -> int:
-        return len(self.text) - len(self.text.lstrip(" "))
+        """Columns of leading space; Chinese and Japanese indent with full-width spaces, two columns each."""
+        lead = len(self.text) - len(self.text.lstrip(" \u3000"))
+        return lead + self.text[:lead].count("\u3000") if lead else 0
 
 
 @dataclass

@@ -78,6 +78,10 @@ def detect_convention(lines: list[Line]) -> str:
     texts = [ln for _, b in blocks for ln in b]
     if not texts:
         return "blank"
+    if sum(1 for ln in texts if 1 <= ln.indent <= 8 and _cjk(ln.text.lstrip(" \u3000")[:1])) >= len(texts) * 0.4:
+        # Chinese and Japanese texts indent their paragraphs with full-width spaces (two spaces once
+        # cleaned), blank lines or not, and dialogue in 「」 often goes unindented: not wrapped prose.
+        return "indent"
     lengths = sorted(len(ln.text) for ln in texts)
     p90 = lengths[int(len(lengths) * 0.9)]
     if len(blocks) <= max(2, len(texts) * 0.05) and len(texts) >= 3 * len(blocks):
@@ -209,6 +213,9 @@ def _block_items(block: list[Line], convention: str, width: int, wrapped: bool) 
         return [_paragraph(block, role="caption", text=caption)] if caption else []
     if len(block) == 1:
         return [_paragraph(block)]
+    poems = _cjk_verse(block, convention, width, wrapped)
+    if poems is not None:
+        return poems
     if convention == "line" and min(ln.indent for ln in block) < 10:
         return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
     if convention == "indent" and min(ln.indent for ln in block) < 10:
@@ -221,6 +228,66 @@ def _block_items(block: list[Line], convention: str, width: int, wrapped: bool) 
     if convention == "indent" or _indent_marks_paragraphs(block):
         return _split_at_indents(block)
     return [_paragraph(block)]
+
+
+# Classical Chinese verse: lines of five or seven characters, each closed by full-width punctuation.
+CJK_LINE_END = "，。！？；、"
+CJK_VERSE_LINE = 16
+# A poem's title or its author's name over its lines: short, and not closed like a sentence.
+CJK_LABEL = 24
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese character, kana, hangul, or CJK punctuation (「 opens Japanese dialogue)."""
+    return "\u3000" < ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+
+
+def _cjk_verse_line(text: str) -> bool:
+    return 3 <= len(text) <= CJK_VERSE_LINE and text[-1] in CJK_LINE_END and all(_cjk(ch) for ch in text[:-1])
+
+
+def _cjk_verse(block: list[Line], convention: str, width: int, wrapped: bool) -> list[Item] | None:
+    """Runs of short CJK lines of one length, closed by full-width punctuation, are verse in any convention.
+
+    Classical poems are often typed indented and without blank lines, title and
+    author over four or eight lines; the indent and line conventions would make
+    them one paragraph, or a paragraph a line. A paragraph of prose never ends
+    with a comma, so a run must have some: "他笑了。" / "我走了。" stay paragraphs.
+    """
+    if not any(ln.text.rstrip()[-1:] in "，；、" for ln in block):
+        return None  # most blocks have no line ending in a comma, and are done with here
+    texts = [ln.text.strip() for ln in block]
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < len(texts):
+        end = start
+        while end < len(texts) and _cjk_verse_line(texts[end]) and abs(len(texts[end]) - len(texts[start])) <= 1:
+            end += 1
+        commas = sum(1 for text in texts[start:end] if text[-1] in "，；、")
+        if end - start >= 2 and commas >= max(1, (end - start) / 4):
+            runs.append((start, end))
+            start = end
+        else:
+            start = max(end, start + 1)
+    if not runs:
+        return None
+    items: list[Item] = []
+    done = 0
+    for begin, end in runs:
+        if begin > done:
+            items.extend(_poem_labels(block[done:begin], convention, width, wrapped))
+        items.append(Item("verse", block[begin:end]))
+        done = end
+    if done < len(block):
+        items.extend(_block_items(block[done:], convention, width, wrapped))
+    return items
+
+
+def _poem_labels(lines: list[Line], convention: str, width: int, wrapped: bool) -> list[Item]:
+    """The lines over a poem: its title and author, each a line of its own, or whatever they are."""
+    if all(len(ln.text.strip()) <= CJK_LABEL and ln.text.rstrip()[-1:] not in CJK_LINE_END for ln in lines):
+        return [_paragraph([ln]) for ln in lines]
+    return _block_items(lines, convention, width, wrapped)
 
 
 def _is_verse(block: list[Line], convention: str, width: int | None) -> bool:
@@ -268,10 +335,20 @@ def _indent_marks_paragraphs(block: list[Line]) -> bool:
     return max(indents) <= 8 and any(indents[1:]) and indents[1:].count(0) >= 1
 
 
+# How a line that ends a paragraph ends, CJK closing brackets and full stops included.
+PARAGRAPH_END = re.compile(r"[.!?…:;\"”’»)。！？」』）]$")
+
+
 def _split_at_indents(block: list[Line]) -> list[Item]:
     items: list[Item] = []
     current: list[Line] = []
     base = min(ln.indent for ln in block)
+    if base and all(ln.indent == base for ln in block):
+        # Every line indented alike ("　　" before each line of a Chinese web novel): the
+        # indents start every line, so lines that end like paragraphs are paragraphs.
+        ends = sum(1 for ln in block if PARAGRAPH_END.search(ln.text.rstrip()))
+        if ends >= len(block) * 0.7:
+            return [Item("break", [ln]) if is_break_mark(ln.text) else _paragraph([ln]) for ln in block]
     for line in block:
         if is_break_mark(line.text):
             if current:
@@ -279,7 +356,9 @@ def _split_at_indents(block: list[Line]) -> list[Item]:
                 current = []
             items.append(Item("break", [line]))
             continue
-        if current and line.indent > base:
+        # Japanese dialogue goes unindented: 「 after a closed line starts a paragraph too.
+        spoken = line.text.lstrip()[:1] in "「『" and current and current[-1].text.rstrip()[-1:] in "。！？」』"
+        if current and (line.indent > base or spoken):
             items.append(_paragraph(current))
             current = []
         current.append(line)

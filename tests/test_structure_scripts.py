@@ -1,0 +1,199 @@
+"""Structure in scripts without capitals: Arabic, Hebrew and Persian headings; Chinese, Japanese and Korean texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from booksmith.clean import clean
+from booksmith.model import Verse
+from booksmith.options import ReadOptions
+from booksmith.structure import structure
+from booksmith.structure.headings import number_value
+
+# Short paragraphs written for these tests, one per script.
+ARABIC = "كان البحر هادئًا في ذلك الصباح، وكانت القوارب تعود واحدًا تلو الآخر إلى الميناء القديم."
+PERSIAN = "صبح آن روز دریا آرام بود و قایق‌ها یکی پس از دیگری به بندر قدیمی برمی‌گشتند."
+HEBREW = "הים היה שקט באותו בוקר, והסירות חזרו אחת אחרי השנייה אל הנמל הישן."
+
+
+def book_of(text: str, **options):
+    # Cleaned first, as the pipeline does: full-width spaces become spaces.
+    return structure(clean(text), ReadOptions(**options)).book
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "prose", "label", "title"),
+    [
+        ("الفصل الأول", "الفصل الثاني", ARABIC, "الفصل الأول", None),
+        ("الفصل الاول", "الفصل الثانية", ARABIC, "الفصل الاول", None),
+        ("الفصل 3", "الفصل 4", ARABIC, "الفصل 3", None),
+        ("الفصل ٣", "الفصل ٤", ARABIC, "الفصل ٣", None),
+        ("الفصل ٣: العودة", "الفصل ٤: البيت", ARABIC, "الفصل ٣", "العودة"),
+        ("الفصل ٣ العودة", "الفصل ٤ البيت", ARABIC, "الفصل ٣", "العودة"),
+        ("~ الفصل ٣ ~", "~ الفصل ٤ ~", ARABIC, "الفصل ٣", None),
+        ("الجزء الأول", "الجزء الثاني", ARABIC, "الجزء الأول", None),
+        ("فصل ۳", "فصل ۴", PERSIAN, "فصل ۳", None),
+        ("فصل اول", "فصل دوم", PERSIAN, "فصل اول", None),
+        ("פרק א", "פרק ב", HEBREW, "פרק א", None),
+        ("פרק א׳", "פרק ב׳", HEBREW, "פרק א׳", None),
+        ("פרק 2", "פרק 3", HEBREW, "פרק 2", None),
+        ("פרק ראשון", "פרק שני", HEBREW, "פרק ראשון", None),
+    ],
+)
+def test_arabic_hebrew_and_persian_headings(first, second, prose, label, title):
+    chapters = book_of(f"{first}\n\n{prose}\n\n{second}\n\n{prose}").chapters
+    assert len(chapters) == 2
+    assert (chapters[0].title, chapters[0].subtitle) == (label, title)
+    assert chapters[1].kind == ("part" if first.startswith("الجزء") else "chapter")
+
+
+@pytest.mark.parametrize(
+    ("heading", "number"),
+    [
+        ("الفصل الأول", 1),
+        ("الفصل العاشر", 10),
+        ("الفصل الحادي عشر", 11),
+        ("الفصل ١٢", 12),
+        ("فصل ۳", 3),
+        ("فصل چهارم", 4),
+        ("פרק ה", 5),
+        ("פרק יב", 12),
+        ("פרק כ״א", 21),
+        ("פרק ראשון", 1),
+    ],
+)
+def test_numbers_of_arabic_hebrew_and_persian_headings(heading, number):
+    assert number_value(heading) == number
+
+
+def test_a_sentence_that_starts_with_an_arabic_chapter_word_is_prose():
+    # "The second chapter of the book was long and I did not finish it."
+    line = "الفصل الثاني من الكتاب كان طويلا."
+    assert [c.title for c in book_of(f"{ARABIC}\n\n{line}\n\n{ARABIC}").chapters] == [None]
+
+
+def test_arabic_numbering_gap_warns():
+    text = f"الفصل ١\n\n{ARABIC}\n\nالفصل ٢\n\n{ARABIC}\n\nالفصل ٥\n\n{ARABIC}"
+    warnings = structure(clean(text)).warnings
+    assert any("from 2 to 5" in w for w in warnings)
+
+
+def test_arabic_heading_inside_a_block_of_lines_after_a_question():
+    text = f"الفصل ١\n\n{ARABIC}\nهل عاد؟\nالفصل ٢\n{ARABIC}\n"
+    assert [c.title for c in book_of(text).chapters] == ["الفصل ١", "الفصل ٢"]
+
+
+JAPANESE = "朝の港は静かで、船が一隻ずつ戻ってきた。彼女は防波堤に立って、光が消えていくのを見ていた。"
+CHINESE = "清晨的港口很安静，船一只接一只地回来了。她站在防波堤上，看着天光慢慢暗下去。"
+KOREAN = "아침 항구는 조용했고 배들이 하나씩 돌아왔다. 그녀는 방파제에 서서 빛이 사라지는 것을 보았다."
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "prose"),
+    [
+        ("第一章", "第二章", JAPANESE),
+        ("第1章", "第2章", JAPANESE),
+        ("第１話", "第２話", JAPANESE),
+        ("第三回", "第四回", CHINESE),
+        ("제1장", "제2장", KOREAN),
+    ],
+)
+def test_a_cjk_heading_does_not_swallow_the_paragraph_under_it(first, second, prose):
+    chapters = book_of(f"{first}\n\n{prose}\n\n{prose}\n\n{second}\n\n{prose}\n\n{prose}").chapters
+    assert [(c.title, c.subtitle, len(c.blocks)) for c in chapters] == [(first, None, 2), (second, None, 2)]
+
+
+@pytest.mark.parametrize("first", ["第一章　旅立ち", "第一章 旅立ち", "第一章：旅立ち", "第一章\n\n旅立ち"])
+def test_a_cjk_headings_title_on_its_line_or_a_short_line_under_it(first):
+    text = f"{first}\n\n{JAPANESE}\n\n{JAPANESE}\n\n第二章\n\n{JAPANESE}"
+    chapters = book_of(text).chapters
+    assert (chapters[0].title, chapters[0].subtitle, len(chapters[0].blocks)) == ("第一章", "旅立ち", 2)
+
+
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "  "])
+def test_cjk_headings_in_a_text_indented_with_full_width_spaces(indent):
+    text = "".join(f"第{n}章\n{indent}{CHINESE}\n{indent}{CHINESE}\n" for n in "一二三")
+    chapters = book_of(text).chapters
+    assert [(c.title, len(c.blocks)) for c in chapters] == [("第一章", 2), ("第二章", 2), ("第三章", 2)]
+
+
+def test_a_flush_heading_between_indented_paragraphs_starts_a_chapter():
+    prose = "She walked down to the harbour and watched the boats come in, one by one, until the light went."
+    text = "".join(f"Chapter {n}\n  {prose}\n  {prose}\n" for n in (1, 2, 3))
+    assert [(c.title, len(c.blocks)) for c in book_of(text).chapters] == [
+        ("Chapter 1", 2),
+        ("Chapter 2", 2),
+        ("Chapter 3", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("top", "prose", "first", "title", "authors"),
+    [
+        ("港口的灯\n作者：林小雨", CHINESE, "第一章", "港口的灯", ("林小雨",)),
+        ("港口的灯\n\n作者：林小雨", CHINESE, "第一章", "港口的灯", ("林小雨",)),
+        ("港口的灯\n作者：林小雨、王海", CHINESE, "第一章", "港口的灯", ("林小雨", "王海")),
+        ("港の灯り\n著者：山田花子", JAPANESE, "第一章", "港の灯り", ("山田花子",)),
+        ("港の灯り\n\n山田花子\u3000著", JAPANESE, "第一章", "港の灯り", ("山田花子",)),
+        ("항구의 불빛\n지은이: 김하늘", KOREAN, "제1장", "항구의 불빛", ("김하늘",)),
+        ("港口的灯", CHINESE, "第一章", "港口的灯", ()),
+    ],
+)
+def test_cjk_title_and_author_lines_are_the_title_page(top, prose, first, title, authors):
+    second = first.replace("一", "二").replace("1", "2")
+    book = book_of(f"{top}\n\n{first}\n\n{prose}\n\n{second}\n\n{prose}")
+    assert (book.metadata.title, book.metadata.authors) == (title, authors)
+    assert [c.title for c in book.chapters] == [first, second]
+
+
+def test_a_translator_is_not_the_author_and_stays_in_the_text():
+    book = book_of(f"港口的灯\n作者：林小雨\n译者：王海\n\n第一章\n\n{CHINESE}")
+    assert (book.metadata.title, book.metadata.authors) == ("港口的灯", ("林小雨",))
+    assert [b.text for b in book.chapters[0].blocks] == ["译者：王海"]
+    book = book_of(f"港口的灯\n译者：王海\n\n第一章\n\n{CHINESE}")
+    assert book.metadata.authors == ()
+
+
+def test_a_cjk_sentence_at_the_top_is_not_a_title():
+    book = book_of(f"{CHINESE}\n\n第一章\n\n{CHINESE}")
+    assert book.metadata.title == "Untitled"
+    assert [c.title for c in book.chapters] == [None, "第一章"]
+
+
+# Poems written for these tests, in the classical shape: a title, an author, lines of five characters.
+POEMS = [
+    ["山城晚望", "林小雨", "远山含落日，", "孤鸟入寒云。", "江上渔舟晚，", "灯前独坐闻。"],
+    [
+        *["秋江", "王海", "秋水连天碧，", "寒江映月明。", "孤舟何处去，", "一笛落江城。"],
+        *["岸柳垂丝短，", "沙鸥逐浪轻。", "归来灯火暗，", "犹听夜潮声。"],
+    ],
+    ["春夜", "林小雨", "小院春风起，", "梨花满地白。", "夜深人未睡，", "明月照窗台。"],
+]
+
+
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "  ", ""])
+@pytest.mark.parametrize("between", ["\n", "\n\n"])
+def test_chinese_poems_typed_without_blank_lines_keep_their_lines(indent, between):
+    text = between.join("\n".join(indent + line for line in poem) for poem in POEMS) + "\n"
+    chapters = book_of(text).chapters
+    assert [c.title for c in chapters] == ["山城晚望", "秋江", "春夜"]
+    for chapter, poem in zip(chapters, POEMS, strict=True):
+        author, verse = chapter.blocks
+        assert author.text == poem[1]
+        assert isinstance(verse, Verse)
+        assert list(verse.lines) == poem[2:]
+
+
+def test_short_chinese_paragraphs_are_not_verse():
+    lines = ["他笑了。", "我走了。", "门开着。", "天黑了。"]
+    text = "".join(f"\u3000\u3000{line}\n" for line in lines) + f"\u3000\u3000{CHINESE}\n"
+    blocks = book_of(text).chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph"] * 5
+
+
+def test_a_poem_inside_chinese_prose():
+    poem = POEMS[0][2:]
+    text = f"\u3000\u3000{CHINESE}\n" + "".join(f"\u3000\u3000{line}\n" for line in poem) + f"\u3000\u3000{CHINESE}\n"
+    blocks = book_of(text).chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Verse", "Paragraph"]
+    assert list(blocks[1].lines) == poem
