@@ -106,7 +106,8 @@ def numbering_warnings(chapters: list[Chapter]) -> list[str]:
                     previous, current = numbers[-2], numbers[-1]
                     missing = ", ".join(str(n) for n in range(previous + 1, min(current, previous + 4)))
                     warnings.append(f"chapter numbering jumps from {previous} to {current} (missing {missing})")
-    words = sum(len(t.split()) for ch in chapters for b in ch.blocks for t in block_texts(b))
-    if len(chapters) == 1 and words > LONG_WITHOUT_CHAPTERS:
-        warnings.append(f"no chapter headings found in {words} words; try --chapter-pattern")
+    if len(chapters) == 1:
+        words = sum(len(t.split()) for b in chapters[0].blocks for t in block_texts(b))
+        if words > LONG_WITHOUT_CHAPTERS:
+            warnings.append(f"no chapter headings found in {words} words; try --chapter-pattern")
     return warnings
