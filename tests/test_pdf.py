@@ -405,3 +405,22 @@ def test_the_colophon_credit_is_in_the_book_language(language, credit):
     book = Book(Metadata(title="Salt", language=language), (Chapter("One", (Paragraph("A line."),)),))
     colophon = front_matter(render(book), RenderOptions())
     assert f'<p class="typeset">{credit}</p>' in colophon
+
+
+@pytest.mark.parametrize(("rights", "shown"), [(None, None), ("Licensed CC BY 4.0", "Licensed CC BY 4.0")])
+def test_copyright_page_states_only_the_rights_given(rights, shown):
+    from booksmith.model import Metadata
+    from booksmith.options import ReadOptions
+    from booksmith.pipeline import load
+    from booksmith.render import render
+    from booksmith.writers.pdf.html import front_matter
+
+    metadata = Metadata(authors=("Ada Marsh",), rights=rights)
+    options = BuildOptions(read=ReadOptions(metadata=metadata))
+    book = load(b"The Tide Book\n\nChapter 1\n\nThe tide came in.\n\nChapter 2\n\nIt went out.\n", options).book
+    colophon = front_matter(render(book), RenderOptions(), None).split('class="colophon"')[1]
+    assert "Ada Marsh" in colophon
+    if shown:
+        assert shown in colophon
+    else:
+        assert "©" not in colophon and 'class="rights"' not in colophon

@@ -93,10 +93,10 @@ def _colophon(rendered: Rendered) -> str:
     title = escape(plain(metadata.title or "Untitled"))
     authors = escape(" & ".join(metadata.authors))
     lines.append(f'<p class="book">{title}{" · " + authors if authors else ""}</p>')
+    # Only the rights the user states: a "© author" line made up here would be false for
+    # public-domain texts and for stories whose author does not hold the rights.
     if metadata.rights:
         lines.append(f'<p class="rights">{escape(metadata.rights)}</p>')
-    elif metadata.authors:
-        lines.append(f'<p class="rights">© {authors}</p>')
     if metadata.publisher:
         lines.append(f'<p class="publisher">{escape(metadata.publisher)}</p>')
     if metadata.date:
