@@ -278,6 +278,28 @@ def test_title_block_is_the_title_page():
     assert [b.text for b in book.chapters[0].blocks] == [PROSE]
 
 
+@pytest.mark.parametrize(
+    "title_page",
+    [
+        "The Lamp Room\n\n\nby\n\nMara Quill\n\n(1851)",  # "by" alone, the year under the name
+        "THE LAMP ROOM\n\n\nby\n\nMara Quill (1851)",  # the year after the name
+        "THE LAMP ROOM\n\n(1851)\n\n\nBy Mara Quill",  # the year between title and by-line
+    ],
+)
+def test_title_pages_with_a_lone_by_and_a_year(title_page):
+    book = book_of(f"{title_page}\n\n\n\nChapter 1\n\n{PROSE}\n\nChapter 2\n\n{PROSE}")
+    metadata = book.metadata
+    assert (metadata.title, metadata.authors, metadata.date) == ("The Lamp Room", ("Mara Quill",), "1851")
+    assert metadata.subtitle is None
+    assert [chapter.title for chapter in book.chapters] == ["Chapter 1", "Chapter 2"]
+
+
+def test_a_year_line_without_a_title_page_stays_text():
+    book = book_of(f"1851\n\n{PROSE}")
+    assert book.metadata.date is None
+    assert [b.text for b in book.chapters[0].blocks] == ["1851", PROSE]
+
+
 def test_fan_fiction_header():
     text = (
         "Title: Ashes\nAuthor: quietfox\nFandom: The Long Road\nRating: Teen\nTags: Angst, Found Family\n"

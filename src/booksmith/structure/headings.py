@@ -628,7 +628,7 @@ def by_line_author(text: str) -> str | None:
     match = BY_LINE.match(text)
     if not match:
         return _cjk_author(text) if len(text) <= 48 else None
-    author = match["author"].strip().rstrip(".")
+    author = TRAILING_YEAR.sub("", match["author"]).strip().rstrip(".")
     words = author.replace(",", " ").split()
     if not words or len(words) > 8:
         return None
@@ -643,7 +643,49 @@ def _short_para(item: Item) -> bool:
     return item.kind == "para" and len(item.lines) <= 2 and len(item.text) <= 80
 
 
+# A year alone on a title page's line, "1818" or "(1818)": the date of the book, not its text.
+YEAR_LINE = re.compile(r"[(\[]?(?P<year>1[5-9]\d\d|20\d\d)[)\]]?\.?")
+# "Jane Austen (1803)": a year after the author's name on a by-line.
+TRAILING_YEAR = re.compile(r"\s*[(\[](?P<year>1[5-9]\d\d|20\d\d)[)\]]\s*$")
+# "by" alone on a line, with the author on the next (the layout of many Gutenberg title pages).
+LONE_BY = {"by", "par", "von", "por", "di", "door"}
+
+
 def _title_page(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
+    """The title page at the start of the items: the items after it, and what it says."""
+    tidy, year = _tidy_title_page(items)
+    kept, found = _title_page_found(tidy, known)
+    if found.title is None and not found.authors:
+        # No title page: the lines set apart were text after all.
+        return _title_page_found(items, known)
+    if year is None:
+        by_line = next((item.text for item in tidy[1:3] if TRAILING_YEAR.search(item.text)), "")
+        year = by_line and TRAILING_YEAR.search(by_line)["year"]
+    return kept, replace(found, date=found.date or year or None)
+
+
+def _tidy_title_page(items: list[Item]) -> tuple[list[Item], str | None]:
+    """The opening items without a year line (returned apart), with a lone "by" joined to the name under it."""
+    year = None
+    head = []
+    for index, item in enumerate(items[:5]):
+        match = YEAR_LINE.fullmatch(item.text.strip()) if index and item.kind == "para" else None
+        if match and year is None:
+            year = match["year"]
+        else:
+            head.append(item)
+    tidy = head + items[5:]
+    if (
+        len(tidy) > 2
+        and tidy[1].kind == tidy[2].kind == "para"
+        and tidy[1].text.strip().lower() in LONE_BY
+        and len(tidy[2].lines) == 1
+    ):
+        tidy = [tidy[0], Item("para", tidy[1].lines + tidy[2].lines), *tidy[3:]]
+    return tidy, year
+
+
+def _title_page_found(items: list[Item], known: Metadata) -> tuple[list[Item], Metadata]:
     first = items[0] if items else None
     if (
         first
