@@ -627,3 +627,17 @@ def test_a_long_line_starting_with_a_chapter_word_is_still_prose(line):
     text = f"Chapter 11\n\n{PROSE}\n\n{line}\n\n{PROSE}"
     chapters = book_of(text).chapters
     assert [(c.title, len(c.blocks)) for c in chapters] == [("Chapter 11", 3)]
+
+
+def test_a_lone_indented_line_between_flush_paragraphs_is_quoted_verse():
+    text = (
+        "She read the card twice, and then aloud to the empty room, slowly:\n\n"
+        "      Come sail the harbour wide, and anchor at my side.\n\n"
+        "It was not a good verse, but it was hers, and she kept it in the drawer.\n\n"
+        "Nobody else ever saw it, and she never wrote another one after that.\n"
+    )
+    blocks = book_of(text).chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Verse", "Paragraph", "Paragraph"]
+    # Where every paragraph is indented, an indented line is a paragraph like the others.
+    indented = "\n\n".join("    " + line for line in text.replace("      Come", "Come").split("\n\n"))
+    assert {type(b).__name__ for b in book_of(indented).chapters[0].blocks} == {"Paragraph"}

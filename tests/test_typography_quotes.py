@@ -374,3 +374,42 @@ def test_only_an_italian_book_reads_a_vowel_and_a_quote_as_an_accent() -> None:
     paragraphs = ("'She sang it from do to la'", "'and then she stopped.'")
     assert texts(*paragraphs, language="en")[0][0] == "‘She sang it from do to la’"
     assert texts(*paragraphs, language="it")[0][0] == "“She sang it from do to la’"
+
+
+# ------------------------------------------------------------------ speech around quoted verse
+
+
+def blocks_and_warnings(*blocks) -> tuple[list, tuple[str, ...]]:
+    result = typeset(book_of(*blocks))
+    return [b.text if isinstance(b, Paragraph) else b.lines for b in result.book.chapters[0].blocks], result.warnings
+
+
+def test_a_speech_runs_on_through_the_verse_it_quotes() -> None:
+    got, warnings = blocks_and_warnings(
+        'She read it again. "Very neat, Mr. Fenn. He writes--',
+        Verse(("Come sail the harbour wide,",), line=2),
+        "And the harbour is me, of course.",
+        Verse(("And anchor at my side.",), line=4),
+        'Well, that is plain enough."',
+    )
+    assert got[0].endswith("“Very neat, Mr. Fenn. He writes—")
+    assert got[4] == "Well, that is plain enough.”"
+    assert warnings == ()
+
+
+def test_quoted_verse_opening_every_line_again() -> None:
+    got, warnings = blocks_and_warnings(
+        "From the old song, that",
+        Verse(('"Many a lamp is lit unseen,', '"And burns its oil on the empty air."'), line=2),
+    )
+    assert got[1] == ("“Many a lamp is lit unseen,", "“And burns its oil on the empty air.”")
+    assert warnings == ()
+
+
+def test_a_quotation_left_open_before_prose_is_still_reported() -> None:
+    _, warnings = blocks_and_warnings(
+        '"Wait for me, she called.',
+        Verse(("Over the hill,",), line=2),
+        '"Coming," he said.',
+    )
+    assert len(warnings) == 1 and "never closed" in warnings[0] and "Wait for me" in warnings[0]

@@ -116,6 +116,10 @@ def wrap_width(lines: list[Line]) -> int:
     return lengths[int(len(lengths) * 0.9)] if lengths else 80
 
 
+# The indentation (in columns) of a line of verse quoted between flush paragraphs.
+QUOTED_LINE_INDENT = (4, 12)
+
+
 def make_items(lines: list[Line], convention: str) -> list[Item]:
     """Paragraphs, verse, captions and scene breaks, in order."""
     blocks = _join_illustrations(text_blocks(lines))
@@ -130,7 +134,26 @@ def make_items(lines: list[Line], convention: str) -> list[Item]:
         if index and gap > ordinary and items and items[-1].kind != "break" and not around_title:
             items.append(Item("break", [block[0]], extra={"gap": gap}))
         items.extend(_block_items(block, convention, width, wrapped))
+    if convention in ("blank", "wrapped"):
+        _set_apart_lines_as_verse(items, blocks)
     return items
+
+
+def _set_apart_lines_as_verse(items: list[Item], blocks: list[tuple[int, list[Line]]]) -> None:
+    """A lone line indented a little in a text whose paragraphs are flush is a quoted line of verse.
+
+    ("      May its approval beam in that soft eye!" between paragraphs.) A centred
+    title sits deeper, a short label is not verse, and where paragraphs are
+    indented an indented line is just a paragraph.
+    """
+    indented = sum(block[0].indent >= QUOTED_LINE_INDENT[0] for _, block in blocks)
+    if indented >= len(blocks) * 0.5 or (indented > len(blocks) * 0.2 and indented >= 2):
+        return
+    for item in items:
+        if item.kind == "para" and not item.role and len(item.lines) == 1:
+            line = item.lines[0]
+            if line.indent in range(*QUOTED_LINE_INDENT) and len(line.text.strip()) >= 20:
+                item.kind = "verse"
 
 
 def _hard_wrapped(blocks: list[tuple[int, list[Line]]], width: int) -> bool:

@@ -75,7 +75,7 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
             if isinstance(block, SceneBreak):
                 units.append([])
             elif isinstance(block, Verse):
-                units[-1].append(Unit("\n".join(block.lines), block.line))
+                units[-1].append(Unit("\n".join(block.lines), block.line, verse=True))
             else:
                 units[-1].append(Unit(block.text, block.line))
         texts = iter([text for run in units for text in set_units(run)])

@@ -82,6 +82,7 @@ class Unit:
 
     text: str
     line: int = 0  # the source line the text starts on, for warnings
+    verse: bool = False  # a verse block's lines, joined by newlines
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,9 @@ class QuoteSetter:
     def __init__(self, style: QuoteStyle, *, by_depth: bool = False, language: str | None = None) -> None:
         self.words = _words(language)
         self.warnings: list[str] = []
+        # Quotations left open before a block of verse, which the prose after it may close.
+        self.pending: list[tuple[Unit, _Quote]] = []
+        self.through_verse = False
         inner = (style.inner_open, style.inner_close)
         outer = (style.outer_open, style.outer_close)
         # By mark, a straight " becomes the outer marks and ' the inner ones, as
@@ -162,20 +166,38 @@ class QuoteSetter:
         for position, unit in enumerate(units):
             following = units[position + 1].text if position + 1 < len(units) else ""
             texts.append(self._unit(unit, self._reopens(following)))
+        for unit, quote in self.pending:
+            self._warn(unit, quote, NEVER_CLOSED)
+        self.pending, self.through_verse = [], False
         return texts
 
     # -------------------------------------------------------------- one unit
 
     def _unit(self, unit: Unit, reopened: tuple[str, ...]) -> str:
         text = unit.text
-        if not QUOTE_CHARS.search(text):
-            return text
-        quotes = self._quotes(text)
-        self._resolve(quotes, reopened, unit)
-        out = list(text)
-        for quote in quotes:
-            out[quote.index] = quote.glyph or self.glyphs[(self._level(quote), quote.reading)]
-        return "".join(out)
+        carried, self.pending = self.pending, []
+        left_open: list[_Quote] = []
+        if QUOTE_CHARS.search(text):
+            quotes = self._quotes(text)
+            left_open = self._resolve(quotes, reopened, unit, carried)
+            out = list(text)
+            for quote in quotes:
+                out[quote.index] = quote.glyph or self.glyphs[(self._level(quote), quote.reading)]
+            text = "".join(out)
+        # A speech may quote a poem or a letter's lines as verse and go on after it without
+        # opening again: what is open runs through verse (and the quote-free lines of prose
+        # between its verses), and the prose after it may close it.
+        if unit.verse:
+            self.pending = carried + [(unit, quote) for quote in left_open]
+            self.through_verse = True
+        elif self.through_verse and not left_open and not QUOTE_CHARS.search(unit.text):
+            self.pending = carried
+        else:
+            self.through_verse = False
+            for source, quote in carried:
+                self._warn(source, quote, NEVER_CLOSED)
+            self.pending = [(unit, quote) for quote in left_open]
+        return text
 
     def _level(self, quote: _Quote) -> str:
         if not self.by_depth or quote.reading not in (OPEN, CLOSE):
@@ -296,11 +318,16 @@ class QuoteSetter:
 
     # -------------------------------------------------------------- pairing
 
-    def _resolve(self, quotes: list[_Quote], reopened: tuple[str, ...], unit: Unit) -> None:
+    def _resolve(
+        self, quotes: list[_Quote], reopened: tuple[str, ...], unit: Unit, carried: list[tuple[Unit, _Quote]]
+    ) -> list[_Quote]:
         """Pick the cheapest well-nested reading of a paragraph's quotes; warn about what stays unpaired.
 
         The state is the stack of quotations open at that point, e.g. ('"', "'")
-        inside a single-quoted phrase inside a speech; levels alternate.
+        inside a single-quoted phrase inside a speech; levels alternate. A quote
+        that closes nothing may close a quotation `carried` from before a verse
+        block (matched ones are removed from it). Returns the quotations left
+        open that the next unit does not open again.
         """
         steps = []
         for quote in quotes:
@@ -309,13 +336,14 @@ class QuoteSetter:
             else:
                 steps.append(quote)
         if not steps:
-            return
+            return []
         labels = _cheapest_labels(steps, reopened)
         stack: list[_Quote] = []
         for quote, label in zip(steps, labels, strict=True):
             quote.reading = label.rstrip("!")
             if label == CLOSE + "!":
-                self._warn(unit, quote, CLOSED_UNOPENED)
+                if not self._close_carried(carried, quote):
+                    self._warn(unit, quote, CLOSED_UNOPENED)
             elif quote.reading == CLOSE:
                 while stack and stack[-1].mark != quote.mark:
                     self._warn(unit, stack.pop(), NEVER_CLOSED)
@@ -324,7 +352,10 @@ class QuoteSetter:
                     stack.pop()
             elif label == OPEN + "!":
                 if stack and stack[-1].mark == quote.mark:  # it replaces the one left open
-                    self._warn(unit, stack.pop(), NEVER_CLOSED)
+                    replaced = stack.pop()
+                    # In verse, the old style opens the quotation again on every quoted line.
+                    if not _at_line_start(unit.text, quote.index):
+                        self._warn(unit, replaced, NEVER_CLOSED)
                     quote.depth = len(stack) + 1
                     stack.append(quote)
                 else:  # nested too deep to be read as a quotation
@@ -332,9 +363,18 @@ class QuoteSetter:
             elif quote.reading == OPEN:
                 quote.depth = len(stack) + 1
                 stack.append(quote)
-        covered = _covered(tuple(q.mark for q in stack), reopened)
-        for quote in stack[covered:]:
-            self._warn(unit, quote, NEVER_CLOSED)
+        return stack[_covered(tuple(q.mark for q in stack), reopened) :]
+
+    def _close_carried(self, carried: list[tuple[Unit, _Quote]], quote: _Quote) -> bool:
+        """Close the innermost carried quotation of the quote's level; those inside it were never closed."""
+        if not any(open_quote.mark == quote.mark for _, open_quote in carried):
+            return False
+        while carried:
+            source, open_quote = carried.pop()
+            if open_quote.mark == quote.mark:
+                return True
+            self._warn(source, open_quote, NEVER_CLOSED)
+        return False
 
     def _warn(self, unit: Unit, quote: _Quote, what: str) -> None:
         """Report a quote with its source line and the text from just before it, so a writer can find it."""
@@ -403,6 +443,12 @@ def _transition(state: tuple[str, ...], mark: str, reading: str) -> tuple[tuple[
             return state[: len(state) - 1 - state[::-1].index(mark)], CROSSING, CLOSE
         return state, ERROR, CLOSE + "!"
     return state, 0.0, reading
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    """Whether only spaces and markup stand between a quote and the start of its line (in a verse unit)."""
+    before = _skip_back(text, index - 1, " " + MARKUP)
+    return before >= 0 and text[before] == "\n"
 
 
 def _covered(stack: tuple[str, ...], reopened: tuple[str, ...]) -> int:
