@@ -197,3 +197,34 @@ def test_a_poem_inside_chinese_prose():
     blocks = book_of(text).chapters[0].blocks
     assert [type(b).__name__ for b in blocks] == ["Paragraph", "Verse", "Paragraph"]
     assert list(blocks[1].lines) == poem
+
+
+HARBOUR_ZH = (
+    "海边的小镇每天早上都会被渔船的汽笛声叫醒。老人们坐在码头上，看着年轻人把网撒进灰色的海里。"
+    "风从北方吹来，带着盐和雨的味道，孩子们在石头路上追着一只迷路的白狗跑。"
+)
+
+
+def wrapped(text: str, width: int) -> str:
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+QUAY_ZH = (
+    "渡船中午准时离开，像往常一样。码头上没有人抬头，大家都低着头补网，"
+    "只有那只白狗一直望着远去的船，直到它变成海上的一个小点。"
+)
+
+
+def test_hard_wrapped_chinese_is_joined_into_paragraphs_without_spaces():
+    # Wrapped at 34 characters, 68 columns in a monospaced editor, beside a paragraph of English.
+    english = "The ferry left at noon, as it always did, and nobody on the quay\nlooked up from the nets."
+    text = f"{wrapped(HARBOUR_ZH, 34)}\n\n{wrapped(QUAY_ZH, 34)}\n\n{english}\n"
+    blocks = book_of(text).chapters[0].blocks
+    assert [getattr(b, "text", None) for b in blocks] == [HARBOUR_ZH, QUAY_ZH, english.replace("\n", " ")]
+
+
+def test_wrapped_korean_keeps_the_space_between_its_words():
+    from booksmith.structure import join_lines
+
+    assert join_lines(["바다는 조용했고 배들은", "항구로 돌아왔다."]) == "바다는 조용했고 배들은 항구로 돌아왔다."
+    assert join_lines(["老人们坐在码头上，", "看着年轻人。"]) == "老人们坐在码头上，看着年轻人。"

@@ -282,3 +282,14 @@ def test_verify_refuses_what_is_not_an_epub(kind, book, story, tmp_path, run_cli
 def test_verify_reports_a_bad_source_like_build_does(book, tmp_path, run_cli):
     result = run_cli("verify", book, tmp_path / "nowhere.txt")
     assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_chinese_and_japanese_letters_are_compared_one_by_one():
+    from booksmith.verify import missing_passage, word_stream, words
+
+    source = "老人们坐在码头\n上，看着 the nets 年轻人。かなの文"
+    assert list(words(source))[:3] == ["老", "人", "们"]
+    assert word_stream(source) == " ".join(words(source)) + " "
+    # Joining a wrapped line closes up the newline between two characters: no word is lost.
+    assert missing_passage(source, source.replace("\n", "")) is None
+    assert missing_passage(source, source.replace("码", "")) is not None

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 # Letters and digits: "_" is not part of a word, since `_word_` is typed emphasis
 # that the book shows as an italic "word".
-WORD = re.compile(r"[^\W_]+")
+# Chinese and Japanese (and hangul, to be safe) put no spaces between words, and joining
+# a wrapped line closes up the newline between two of their characters: each such
+# character is compared as a word of its own.
+WIDE_LETTERS = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+WIDE_LETTER = re.compile(f"[{WIDE_LETTERS}]")
+WORD = re.compile(rf"[{WIDE_LETTERS}]|[^\W_{WIDE_LETTERS}]+")
 # How far ahead in the book a source word may be found: the book adds words of
 # its own (title page, labels) but never far from where the source has them.
 LOOKAHEAD = 400
@@ -110,9 +115,16 @@ BETWEEN_WORDS = re.compile(r"(?:[\W_])+")
 CHUNK_CHARS = 2000
 
 
-def word_stream(text: str) -> str:
-    """The text's words (as `words` gives them), each followed by one space: one string, no list."""
-    return BETWEEN_WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).lstrip(" ").rstrip(" ") + " "
+def word_stream(text: str, *, split_wide: bool = True) -> str:
+    """The text's words (as `words` gives them), each followed by one space: one string, no list.
+
+    `split_wide=False` leaves runs of CJK letters whole: right for comparing with a
+    source that has none, and it saves a pass over the text.
+    """
+    stream = BETWEEN_WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    if split_wide and not stream.isascii() and WIDE_LETTER.search(stream):
+        stream = " ".join(WIDE_LETTER.sub(r" \g<0> ", stream).split())
+    return stream.lstrip(" ").rstrip(" ") + " "
 
 
 def all_present(source_text: str, book_text: str) -> bool:
@@ -123,7 +135,9 @@ def all_present(source_text: str, book_text: str) -> bool:
     labels) between chapters; str.find compares whole runs at C speed. False
     does not mean a word is missing, only that the exact check must decide.
     """
-    source, book = word_stream(source_text), " " + word_stream(book_text)
+    split_wide = not source_text.isascii() and WIDE_LETTER.search(source_text) is not None
+    source = word_stream(source_text, split_wide=split_wide)
+    book = " " + word_stream(book_text, split_wide=split_wide)
     position = 0
     start = 0
     while start < len(source):

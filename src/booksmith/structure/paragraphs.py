@@ -9,7 +9,7 @@ from functools import cache
 
 from booksmith import chars
 from booksmith.resources import data_toml
-from booksmith.structure.lines import Item, Line
+from booksmith.structure.lines import UNSPACED, Item, Line, columns
 
 SENTENCE_END = re.compile(r"[.!?…:;,\"”’»)]$")
 LETTER_MARKS = re.compile(r"^(?:[oO0]{3,}|[xX]{3,})$")
@@ -112,7 +112,7 @@ def _mostly_sentence_lines(texts: list[Line]) -> bool:
 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks at (the 90th percentile of line lengths)."""
-    lengths = sorted(len(ln.text.rstrip()) for ln in lines if ln.text.strip())
+    lengths = sorted(columns(ln.text.rstrip()) for ln in lines if ln.text.strip())
     return lengths[int(len(lengths) * 0.9)] if lengths else 80
 
 
@@ -170,8 +170,19 @@ def _hard_wrapped(blocks: list[tuple[int, list[Line]]], width: int) -> bool:
             if is_break_mark(line.text) or is_break_mark(following.text):
                 continue
             breaks += 1
-            forced += len(line.text.rstrip()) + 1 + len(following.text.split()[0]) >= width - 2
+            forced += not _broken_early(line, following, width)
     return forced >= breaks * 0.6
+
+
+def _broken_early(line: Line, following: Line, width: int) -> bool:
+    """Whether an editor wrapping at `width` would have fitted the next line's first word on this line.
+
+    Chinese and Japanese wrap between any two characters, with no space between.
+    """
+    first = following.text.split()[0]
+    if UNSPACED.match(first):
+        return columns(line.text.rstrip()) + columns(first[0]) < width - 2
+    return columns(line.text.rstrip()) + 1 + columns(first) < width - 2
 
 
 def _join_illustrations(blocks: list[tuple[int, list[Line]]]) -> list[tuple[int, list[Line]]]:
@@ -322,11 +333,7 @@ def _is_verse(block: list[Line], convention: str, width: int | None) -> bool:
     if width is not None and (convention == "wrapped" or (convention == "blank" and width <= 100)):
         # A wrapping editor breaks a line only when the next word does not fit;
         # a line that stops well short of that was broken on purpose.
-        chosen = sum(
-            1
-            for line, following in itertools.pairwise(block)
-            if len(line.text.rstrip()) + 1 + len(following.text.split()[0]) < width - 2
-        )
+        chosen = sum(1 for line, following in itertools.pairwise(block) if _broken_early(line, following, width))
         return chosen >= (len(block) - 1) * 0.6 or _capital_lines(block)
     lengths = [len(ln.text.strip()) for ln in block]
     return sum(n <= VERSE_LINE for n in lengths) >= len(block) * 0.75 and max(lengths) < VERSE_LINE * 1.4
@@ -347,7 +354,7 @@ def _block_align(block: list[Line], width: int) -> str | None:
     indent = min(ln.indent for ln in block)
     if indent < 10:
         return None
-    longest = max(len(ln.text.strip()) for ln in block)
+    longest = max(columns(ln.text.strip()) for ln in block)
     centre = (width - longest) / 2
     return "center" if abs(indent - centre) <= max(4, width * 0.08) else "right"
 
@@ -443,7 +450,7 @@ def join_lines(lines: list[str]) -> str:
         part = line.strip()
         if not part:
             continue
-        out += part if _joins_closed(out, part) else " " + part
+        out += part if _joins_closed(out, part) or (UNSPACED.match(part) and UNSPACED.match(out[-1])) else " " + part
     return out
 
 
