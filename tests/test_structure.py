@@ -29,6 +29,8 @@ def titles(text: str, **options) -> list[tuple[str | None, str | None]]:
         ("Chapter Twenty-One", "Chapter Twenty-One", None),
         ("Chapter 12: The Storm", "Chapter 12", "The Storm"),
         ("Chapter 12 - The Storm", "Chapter 12", "The Storm"),
+        ("Chapter 12 The Storm", "Chapter 12", "The Storm"),
+        ("CHAPTER 12 THE STORM", "Chapter 12", "The Storm"),
         ("CHAPTER I. Down the Rabbit-Hole", "Chapter I", "Down the Rabbit-Hole"),
         ("CHAPTER XIV. THE LONG NIGHT", "Chapter XIV", "The Long Night"),
         ("Prologue", "Prologue", None),
@@ -641,3 +643,10 @@ def test_a_lone_indented_line_between_flush_paragraphs_is_quoted_verse():
     # Where every paragraph is indented, an indented line is a paragraph like the others.
     indented = "\n\n".join("    " + line for line in text.replace("      Come", "Come").split("\n\n"))
     assert {type(b).__name__ for b in book_of(indented).chapters[0].blocks} == {"Paragraph"}
+
+
+def test_a_sentence_starting_with_chapter_and_a_number_word_is_prose():
+    text = f"Chapter 1 The Yard\n\n{PROSE}\n\nChapter one was done by then\n\n{PROSE}\n"
+    chapters = book_of(text).chapters
+    assert [(c.title, c.subtitle) for c in chapters] == [("Chapter 1", "The Yard")]
+    assert "Chapter one was done by then" in [getattr(b, "text", None) for b in chapters[0].blocks]

@@ -86,7 +86,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
     part_number = number.replace(r"\d+", r"\d{1,3}(?!\d)", 1)
     # A title after the number: after a separator, or after a space when it starts
     # with a capital ("Chapter 12 The Storm", not "Chapter one was done by then").
-    tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?)|\s+(?P<spaced>[^\s\w]*[^\W\d_a-zа-яà-ÿ].*?))?\s*[.:]?"
+    # (The patterns ignore case; the capital that starts a spaced title must not.)
+    tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?)|\s+(?P<spaced>[^\s\w]*(?-i:[^\W\d_a-zа-яà-ÿ]).*?))?\s*[.:]?"
     named_tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?))?\s*[.:]?"
     part_words = alternation(words["part_words"])
     ordinals = alternation(words["ordinal_prefixes"])
