@@ -317,3 +317,23 @@ def test_the_initial_opens_titled_and_untitled_chapters():
         rendered = render(load_book(text.encode("utf-8")), RenderOptions(theme="modern"))
         html = body([d for d in chapters(rendered) if d.kind == "chapter"][:1])
         assert re.search(r'<p><span class="initial">[A-Z]</span>', html), html[:300]
+
+
+@pytest.mark.parametrize(
+    ("language", "sheet"),
+    [
+        ("zh", "zh"),
+        ("zh-Hans", "zh"),
+        ("zh-TW", "zh-hant"),
+        ("zh-Hant-TW", "zh-hant"),
+        ("zh-HK", "zh-hk"),
+        ("yi", "he"),
+        ("ur", "ur"),
+        ("en", None),
+    ],
+)
+def test_language_tags_find_their_scripts_print_stylesheet(language, sheet):
+    from booksmith.writers.pdf.html import _language_style
+
+    css = _language_style(language)
+    assert (css.split(":", 1)[0].removeprefix("/* print-lang-") if css else None) == sheet

@@ -45,6 +45,6 @@ def locale(language: str | None) -> dict[str, Any]:
     for end in range(1, len(subtags) + 1):
         tag = "-".join(subtags[:end])
         tag = aliases.get(tag, tag)
-        if tag != "aliases":
+        if tag not in ("aliases", "print_styles"):
             conventions.update(table.get(tag, {}))
     return conventions

@@ -167,10 +167,12 @@ def _optional_style(name: str) -> str | None:
 
 
 def _language_style(language: str) -> str | None:
-    """styles/print-lang-TAG.css for the book's language tag, else for its primary subtag (`zh-TW`, `zh`)."""
-    tag = language.lower()
-    for candidate in (tag, tag.split("-")[0]):
-        css = _optional_style(f"print-lang-{candidate}.css")
+    """styles/print-lang-NAME.css for the language tag, else for a shorter one (`zh-hant-tw`, `zh-hant`, `zh`)."""
+    shared = data_toml("locale.toml")["print_styles"]
+    subtags = language.lower().replace("_", "-").split("-")
+    for end in range(len(subtags), 0, -1):
+        tag = "-".join(subtags[:end])
+        css = _optional_style(f"print-lang-{shared.get(tag, tag)}.css")
         if css:
             return css
     return None
