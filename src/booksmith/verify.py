@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from booksmith.chars import WIDE_LETTERS
 from booksmith.errors import InputError, VerificationError, located
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 # Chinese and Japanese (and hangul, to be safe) put no spaces between words, and joining
 # a wrapped line closes up the newline between two of their characters: each such
 # character is compared as a word of its own.
-WIDE_LETTERS = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 WIDE_LETTER = re.compile(f"[{WIDE_LETTERS}]")
 WORD = re.compile(rf"[{WIDE_LETTERS}]|[^\W_{WIDE_LETTERS}]+")
 # How far ahead in the book a source word may be found: the book adds words of

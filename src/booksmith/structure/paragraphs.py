@@ -9,7 +9,7 @@ from functools import cache
 
 from booksmith import chars
 from booksmith.resources import data_toml
-from booksmith.structure.lines import UNSPACED, Item, Line, columns
+from booksmith.structure.lines import Item, Line, columns
 
 SENTENCE_END = re.compile(r"[.!?…:;,\"”’»)]$")
 LETTER_MARKS = re.compile(r"^(?:[oO0]{3,}|[xX]{3,})$")
@@ -180,7 +180,7 @@ def _broken_early(line: Line, following: Line, width: int) -> bool:
     Chinese and Japanese wrap between any two characters, with no space between.
     """
     first = following.text.split()[0]
-    if UNSPACED.match(first):
+    if chars.UNSPACED.match(first):
         return columns(line.text.rstrip()) + columns(first[0]) < width - 2
     return columns(line.text.rstrip()) + 1 + columns(first) < width - 2
 
@@ -450,7 +450,8 @@ def join_lines(lines: list[str]) -> str:
         part = line.strip()
         if not part:
             continue
-        out += part if _joins_closed(out, part) or (UNSPACED.match(part) and UNSPACED.match(out[-1])) else " " + part
+        closed = _joins_closed(out, part) or (chars.UNSPACED.match(part) and chars.UNSPACED.match(out[-1]))
+        out += part if closed else " " + part
     return out
 
 
