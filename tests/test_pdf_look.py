@@ -320,20 +320,21 @@ def test_the_initial_opens_titled_and_untitled_chapters():
 
 
 @pytest.mark.parametrize(
-    ("language", "sheet"),
+    ("language", "face"),
     [
-        ("zh", "zh"),
-        ("zh-Hans", "zh"),
-        ("zh-TW", "zh-hant"),
-        ("zh-Hant-TW", "zh-hant"),
-        ("zh-HK", "zh-hk"),
-        ("yi", "he"),
-        ("ur", "ur"),
+        ("zh", "Noto Serif CJK SC"),
+        ("zh-Hans", "Noto Serif CJK SC"),
+        ("zh-TW", "Noto Serif CJK TC"),
+        ("zh-Hant-TW", "Noto Serif CJK TC"),
+        ("zh-HK", "Noto Serif CJK HK"),
+        ("yi", "Noto Serif Hebrew"),
+        ("ur", "Noto Nastaliq Urdu"),
         ("en", None),
     ],
 )
-def test_language_tags_find_their_scripts_print_stylesheet(language, sheet):
+def test_language_tags_find_their_scripts_fonts(language, face):
     from booksmith.writers.pdf.html import _language_style
 
     css = _language_style(language)
-    assert (css.split(":", 1)[0].removeprefix("/* print-lang-") if css else None) == sheet
+    assert (css.split("font-family: ", 1)[1].split('"')[1] if css else None) == face
+    assert css is None or "$" not in css

@@ -45,6 +45,6 @@ def locale(language: str | None) -> dict[str, Any]:
     for end in range(1, len(subtags) + 1):
         tag = "-".join(subtags[:end])
         tag = aliases.get(tag, tag)
-        if tag not in ("aliases", "print_styles"):
+        if tag != "aliases":
             conventions.update(table.get(tag, {}))
     return conventions

@@ -167,14 +167,18 @@ def _optional_style(name: str) -> str | None:
 
 
 def _language_style(language: str) -> str | None:
-    """styles/print-lang-NAME.css for the language tag, else for a shorter one (`zh-hant-tw`, `zh-hant`, `zh`)."""
-    shared = data_toml("locale.toml")["print_styles"]
+    """styles/print-script.css filled with the fonts of the book's script, if EB Garamond lacks it.
+
+    The language tag is looked up whole, then shorter (`zh-hant-tw`, `zh-hant`, `zh`).
+    """
+    scripts = data_toml("script-fonts.toml")
     subtags = language.lower().replace("_", "-").split("-")
     for end in range(len(subtags), 0, -1):
         tag = "-".join(subtags[:end])
-        css = _optional_style(f"print-lang-{shared.get(tag, tag)}.css")
-        if css:
-            return css
+        fonts = scripts.get(scripts["aliases"].get(tag, tag)) if tag != "aliases" else None
+        if fonts:
+            values = {"headings": fonts["text"], "head_spacing": "0", **fonts}
+            return Template(_style("print-script.css")).substitute(values)
     return None
 
 
