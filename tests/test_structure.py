@@ -7,7 +7,7 @@ import pytest
 from booksmith.model import Paragraph, SceneBreak, Verse
 from booksmith.options import ReadOptions
 from booksmith.structure import guess_language, inline_markup, join_lines, structure
-from booksmith.structure.paragraphs import is_break_mark
+from booksmith.structure.breaks import is_break_mark
 
 PROSE = "She walked down to the harbour and watched the boats come in, one by one, until the light went."
 
@@ -504,7 +504,7 @@ def test_wrapped_paragraphs_among_dialogue_are_prose_not_verse():
     ],
 )
 def test_capitals_are_tamed_for_headings(typed, shown):
-    from booksmith.structure.headings import readable_case
+    from booksmith.structure.labels import readable_case
 
     assert readable_case(typed) == shown
 
@@ -521,7 +521,7 @@ def test_one_line_in_capitals_after_a_gap_is_not_a_heading():
 
 
 def test_russian_capitals_are_tamed_to_sentence_case():
-    from booksmith.structure.headings import readable_case
+    from booksmith.structure.labels import readable_case
 
     assert readable_case("ГЛАВА ПЕРВАЯ") == "Глава первая"
     assert readable_case("ЧАСТЬ ВТОРАЯ. ВОЙНА") == "Часть вторая. Война"

@@ -8,7 +8,7 @@ from booksmith.clean import clean
 from booksmith.model import Verse
 from booksmith.options import ReadOptions
 from booksmith.structure import structure
-from booksmith.structure.headings import number_value
+from booksmith.structure.numbers import number_value
 
 # Short paragraphs written for these tests, one per script.
 ARABIC = "كان البحر هادئًا في ذلك الصباح، وكانت القوارب تعود واحدًا تلو الآخر إلى الميناء القديم."

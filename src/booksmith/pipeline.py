@@ -13,7 +13,7 @@ from booksmith.errors import InputError, located
 from booksmith.files import readable_title
 from booksmith.model import Book
 from booksmith.options import BuildOptions
-from booksmith.structure import structure
+from booksmith.structure import Removal, structure
 from booksmith.typography import typeset
 
 
@@ -28,6 +28,9 @@ class Loaded:
     warnings: tuple[str, ...]
     # The text the book's body was made from, for the word check.
     body_text: str
+    # Text of the body the book does not print, and why; what decided the structure (`inspect --explain`).
+    removed: tuple[Removal, ...] = ()
+    explanations: tuple[str, ...] = ()
 
 
 def load(source: Path | str | bytes, options: BuildOptions | None = None, *, name: str | None = None) -> Loaded:
@@ -55,7 +58,15 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
     warnings = list(structured.warnings) + list(typeset_book.warnings)
     if decoded.repaired_mojibake:
         warnings.insert(0, "repaired text that had been decoded with the wrong encoding (mojibake)")
-    return Loaded(typeset_book.book, decoded, structured.convention, tuple(warnings), structured.body_text)
+    return Loaded(
+        typeset_book.book,
+        decoded,
+        structured.convention,
+        tuple(warnings),
+        structured.body_text,
+        structured.removed,
+        structured.explanations,
+    )
 
 
 def load_book(source: Path | str | bytes, options: BuildOptions | None = None) -> Book:

@@ -44,4 +44,6 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
         "chapters": chapters,
         "scene_breaks": sum(c["scene_breaks"] for c in chapters),
         "warnings": list(loaded.warnings),
+        "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in loaded.removed],
+        "explanations": list(loaded.explanations),
     }

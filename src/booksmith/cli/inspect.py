@@ -16,6 +16,9 @@ from booksmith.cli.options import READING_FLAGS, build_options, with_build_flags
 def inspect(
     file: Annotated[str, typer.Argument(help="Text file to inspect; '-' reads standard input.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also say what decided each heading, scene break and convention.")
+    ] = False,
     debug: c.Debug = False,
     flags: dict | None = None,
 ) -> None:
@@ -29,6 +32,8 @@ def inspect(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     _print_table(file, report)
+    if explain:
+        typer.echo("\n".join(report["explanations"]))
 
 
 def _print_table(name: str, report: dict) -> None:

@@ -8,22 +8,25 @@ from dataclasses import dataclass, replace
 from booksmith.errors import InputError
 from booksmith.model import Book, Metadata, block_texts
 from booksmith.options import ReadOptions
-from booksmith.structure.boilerplate import fanfic_header, strip_gutenberg, take_credits
-from booksmith.structure.chapters import build_chapters, numbering_warnings
-from booksmith.structure.headings import mark_headings, mark_poem_titles, title_block
-from booksmith.structure.language import guess_language
-from booksmith.structure.lines import Line
-from booksmith.structure.paragraphs import (
-    detect_convention,
-    inline_markup,
-    is_break_mark,
-    join_lines,
-    make_items,
-    mend_broken_words,
+from booksmith.structure.boilerplate import (
+    fanfic_header,
+    strip_gutenberg,
+    strip_site_addresses,
+    strip_site_lines,
+    take_credits,
 )
+from booksmith.structure.breaks import drop_opening_breaks, is_break_mark
+from booksmith.structure.chapters import build_chapters, numbering_warnings
+from booksmith.structure.cjk import split_volume_headings
+from booksmith.structure.explain import explain
+from booksmith.structure.headings import mark_headings, mark_poem_titles
+from booksmith.structure.language import guess_language
+from booksmith.structure.lines import Line, Removal
+from booksmith.structure.paragraphs import detect_convention, inline_markup, join_lines, make_items, mend_broken_words
 from booksmith.structure.plays import mark_play
+from booksmith.structure.titlepage import title_block
 
-__all__ = ["Structured", "guess_language", "inline_markup", "join_lines", "structure"]
+__all__ = ["Removal", "Structured", "guess_language", "inline_markup", "join_lines", "structure"]
 
 # Markers the book shows as a caption without the brackets (the word check must not look for them).
 ILLUSTRATION_MARKER = re.compile(r"\[Illustration\b:?|(?<=\[Illustration)\]", re.IGNORECASE)
@@ -43,6 +46,10 @@ class Structured:
     # The part of the text the book's body is made from (no boilerplate, header
     # or title block): what the word check compares the rendered book against.
     body_text: str = ""
+    # Text inside the body that the book does not print, and why (a site's address in a heading).
+    removed: tuple[Removal, ...] = ()
+    # What decided each heading, scene break and convention, and what was rejected: `inspect --explain`.
+    explanations: tuple[str, ...] = ()
 
 
 def structure(text: str, options: ReadOptions | None = None) -> Structured:
@@ -57,15 +64,21 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
     lines, header = fanfic_header(lines)
     found = header.over(found)
+    removed = strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)
-    items = make_items(lines, convention)
+    items, rejected = make_items(lines, convention)
     mend_broken_words(items, text)
+    items = split_volume_headings(items, removed)
     items = mark_headings(items, options.chapter_pattern)
+    items = drop_opening_breaks(items, rejected)
     items = mark_play(items)
     mark_poem_titles(items)
-    items, title_page = title_block(items, found)
+    # Dropped lines (a typed contents) leave the book before the title page is looked for.
+    marked = items
+    dropped = {line.number for item in marked if item.kind == "dropped" for line in item.lines}
+    items, title_page = title_block([item for item in marked if item.kind != "dropped"], found)
     found = found.over(title_page)  # a header states what a title page only shows
     chapters = build_chapters(items)
     if not any(chapter.blocks or chapter.title for chapter in chapters):
@@ -75,13 +88,19 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     metadata = options.metadata.over(found.over(guessed))
     first = next((item.lines[0].number for item in items if item.kind not in ("consumed", "dropped")), None)
     # Dropped items (a typed contents) and scene-break marks ("oOo" is an ornament, not a word)
-    # are left out of the text the word check compares with the book.
-    dropped = {line.number for item in items if item.kind == "dropped" for line in item.lines}
-    body = "\n".join(
-        line.text
-        for line in lines
-        if first is not None and line.number >= first and line.number not in dropped and not is_break_mark(line.text)
-    )
+    # are left out of the text the word check compares with the book; "XXX" heading chapter 30 is a word.
+    headed = {item.lines[0].number for item in marked if item.kind == "heading"}
+    kept = []
+    for line in lines:
+        if first is None or line.number < first or line.number in dropped:
+            continue
+        if line.number not in headed and is_break_mark(line.text):
+            removed.append(Removal(line.number, line.text.strip(), "a scene-break mark, drawn as the book's ornament"))
+        else:
+            kept.append(line.text)
+    body = "\n".join(kept)
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
-    return Structured(Book(metadata, tuple(chapters)), convention, tuple(numbering_warnings(chapters)), body)
+    explanations = explain(marked, convention, rejected, removed)
+    warnings = tuple(numbering_warnings(chapters))
+    return Structured(Book(metadata, tuple(chapters)), convention, warnings, body, tuple(removed), explanations)

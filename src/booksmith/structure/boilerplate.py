@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from booksmith.model import Metadata
-from booksmith.structure.lines import Line
+from booksmith.resources import data_toml
+from booksmith.structure.candidates import heading_level
+from booksmith.structure.lines import Line, Removal
 
 GUTENBERG_START = re.compile(
     r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|^\s*\*+\s*START\*?\s*OF\s+THE\s+PROJECT", re.IGNORECASE
@@ -37,50 +40,41 @@ CREDIT_LINE = re.compile(
 HEADER_LINES = 1500
 CREDIT_BLOCKS = 6
 
-FANFIC_KEYS = {
-    "title": "title",
-    "author": "authors",
-    "authors": "authors",
-    "summary": "description",
-    "description": "description",
-    "fandom": "subjects",
-    "fandoms": "subjects",
-    "tags": "subjects",
-    "additional tags": "subjects",
-    "characters": "subjects",
-    "relationships": "subjects",
-    "relationship": "subjects",
-    "series": "series",
-    "language": "language",
-    "rating": "subjects",
-    "category": "subjects",
-    "genre": "subjects",
-    "genres": "subjects",
-    "published": "date",
-    "words": None,
-    "chapters": None,
-    "status": None,
-    "updated": None,
-    "completed": None,
-    "source": None,
-    "url": None,
-    "warnings": None,
-    "archive warning": None,
-    "archive warnings": None,
-    "kudos": None,
-    "hits": None,
-    "bookmarks": None,
-    "comments": None,
-    "packaged": None,
-    "story url": None,
-    "stats": None,
-    "collections": None,
-    "published at": None,
-}
 # "Name [3]", "Name (3)", "Name #3", "Name, part 3"
 SERIES_INDEX = re.compile(r"(?P<name>.+?)\s*(?:\[|\(|#|[,:]\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", re.IGNORECASE)
 POSTED = re.compile(r"^\s*Posted originally on the Archive of Our Own", re.IGNORECASE)
-HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{1,20}):\s*(?P<value>.*)$")
+HEADER_LINE = re.compile(r"^(?P<key>[^\W\d_][^\W\d_ ]{0,20}(?: [^\W\d_]+){0,2})\s*[:：]\s*(?P<value>.*)$")
+# A web address: a line holding one is a site's advertising, never a continued summary.
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|cc|cn|info|me|io)\b", re.IGNORECASE)
+# A title in 《》 inside a line, with a few characters around it: "《斗罗大陆》全集", "余华《活着》".
+BRACKETED_TITLE = re.compile(r"《(?P<title>[^《》]+)》")
+BRACKET_EXTRA = 6
+# Brackets Chinese and Japanese texts put around a book's title: 《山海之间》, 『港の灯』, 「…」.
+TITLE_BRACKETS = re.compile(r"^[《『「〈](?P<title>[^《》『』「」〈〉]+)[》』」〉]$")
+
+
+@cache
+def header_fields() -> dict[str, str]:
+    """Header keys (lower case) and the metadata field each fills, from data/header-fields.toml."""
+    return {key.lower(): field for key, field in data_toml("header-fields.toml")["fields"].items()}
+
+
+def _field(match: re.Match[str] | None) -> str | None:
+    """The metadata field a header line fills ("" for a known key not kept), or None for no header line."""
+    return header_fields().get(match["key"].lower()) if match else None
+
+
+def unbracketed(title: str) -> str:
+    """A title without the 《》 or 『』 a CJK text puts around it, and what sites add after ("《…》全集")."""
+    match = TITLE_BRACKETS.match(title.strip())
+    if match:
+        return match["title"].strip()
+    inside = BRACKETED_TITLE.search(title)
+    if inside and len(title) - len(inside.group()) <= BRACKET_EXTRA:
+        return inside["title"].strip()
+    return title
+
+
 LANGUAGE_NAMES = {
     "english": "en",
     "french": "fr",
@@ -234,8 +228,9 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
     while i < len(lines) and (lines[i].text.strip() or (known and _header_goes_on(lines, i))):
         text = lines[i].text.strip()
         match = HEADER_LINE.match(text)
-        if match and match["key"].lower() in FANFIC_KEYS and not lines[i].text[:1].isspace():
-            target = FANFIC_KEYS[match["key"].lower()]
+        key = _field(match)
+        if key is not None and not lines[i].text[:1].isspace():
+            target = key or None
             known += 1
             if target:
                 fields.setdefault(target, []).append(match["value"].strip())
@@ -243,7 +238,7 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
             fields[target] = [text]  # the value on the indented line under its key
         elif target and lines[i].text[:1].isspace() and fields.get(target):
             fields[target].append(text if target == "description" else text.strip(","))
-        elif target == "description" and fields.get("description"):
+        elif target == "description" and fields.get("description") and _continues_summary(text):
             fields["description"].append(text)  # a summary running over several lines
         elif target is None and known and lines[i].text[:1].isspace():
             pass  # an indented value of a key booksmith does not keep
@@ -265,7 +260,7 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
         if match:
             series, series_index = match["name"].strip(), float(match["n"])
     metadata = Metadata(
-        title=fields.get("title", [None])[0] or None,
+        title=unbracketed(fields.get("title", [""])[0]) or None,
         authors=authors,
         description=" ".join(v for v in fields.get("description", []) if v) or None,
         subjects=subjects,
@@ -277,8 +272,50 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
     return lines[i:], metadata
 
 
+def _continues_summary(text: str) -> bool:
+    """A line after a summary's first that goes on with it: not a heading, not a site's advertising."""
+    return heading_level(text)[0] is None and not WEB_ADDRESS.search(text)
+
+
 def _header_goes_on(lines: list[Line], index: int) -> bool:
     """A blank line inside the header: another known key follows it."""
     following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
-    match = HEADER_LINE.match(following)
-    return bool(match) and match["key"].lower() in FANFIC_KEYS
+    return _field(HEADER_LINE.match(following)) is not None
+
+
+# A site's address in brackets, or bare, at the end of a heading line: "第2章 渡口 (www.example.org)".
+SITE_MARK = re.compile(r"\s*[(（\[【<]?\s*(?:https?://|www\.)[^\s)）\]】>]+\s*[)）\]】>]?\s*$", re.IGNORECASE)
+
+
+def strip_site_addresses(lines: list[Line]) -> list[Removal]:
+    """Take a web site's address off heading lines, where sites that copy novels stamp it."""
+    removed = []
+    for line in lines:
+        if "www." not in line.text and "://" not in line.text:
+            continue
+        match = SITE_MARK.search(line.text)
+        if match and match.start() and heading_level(line.text[: match.start()].strip())[0]:
+            removed.append(Removal(line.number, match.group().strip(), "a web site's address in a heading"))
+            line.text = line.text[: match.start()]
+    return removed
+
+
+# How far into a text a site's advertising line may stand: before the story, among its first lines.
+AD_LINES = 8
+
+
+def strip_site_lines(lines: list[Line]) -> list[Removal]:
+    """Take out the lines a download site put at the top of a text ("本书来自 www.… 免费txt小说下载")."""
+    removed = []
+    seen = 0
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > AD_LINES or heading_level(text)[0]:
+            break
+        if len(text) <= 120 and WEB_ADDRESS.search(text):
+            removed.append(Removal(line.number, text, "a download site's advertising line at the top"))
+            line.text = ""
+    return removed

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from booksmith.model import Block, Chapter, ChapterKind, Paragraph, SceneBreak, Verse, block_texts
-from booksmith.structure.headings import number_value, split_label
+from booksmith.model import Block, Chapter, ChapterKind, Heading, Paragraph, SceneBreak, Verse, block_texts
+from booksmith.structure.labels import heading_label, split_label
 from booksmith.structure.lines import Item
+from booksmith.structure.numbers import number_value
 from booksmith.structure.paragraphs import inline_markup, join_lines
 
 # A text this long with no headings probably has headings booksmith missed.
@@ -41,19 +42,21 @@ def build_chapters(items: list[Item]) -> list[Chapter]:
         chapters.append(Chapter(inline_markup(title), tuple(tidy), kind=kind, subtitle=subtitle, depth=depth))
 
     for item in items:
-        if item.kind == "heading":
+        if item.kind == "heading" and item.level == "section":
+            blocks.append(Heading(inline_markup(heading_label(item.text)), item.lines[0].number))
+        elif item.kind == "heading":
             flush()
             heading, blocks = item, []
         elif item.kind == "break":
             blocks.append(SceneBreak(item.lines[0].number))
         elif item.kind == "verse":
-            texts = item.extra.get("texts") or _indented_lines(item)
+            texts = item.texts or _indented_lines(item)
             lines = tuple(inline_markup(t) for t in texts)
             blocks.append(Verse(lines, item.lines[0].number, align=item.align))
         elif item.kind == "para":
-            text = item.extra.get("text")
+            text = item.shown
             if text is None:
-                text = join_lines(item.extra.get("texts") or [ln.text for ln in item.lines])
+                text = join_lines(item.texts or [ln.text for ln in item.lines])
             blocks.append(Paragraph(inline_markup(text), item.align, item.lines[0].number, role=item.role))
     flush()
     if len(chapters) == 1 and chapters[0].kind == "front":

@@ -92,7 +92,7 @@ def _speeches(item: Item, abbreviations: set[str]) -> list[Item]:
     def flush() -> None:
         if lines:
             speech = Item(item.kind, list(lines))
-            speech.extra["texts"] = list(texts)
+            speech.texts = list(texts)
             out.append(speech)
             lines.clear()
             texts.clear()
@@ -105,7 +105,7 @@ def _speeches(item: Item, abbreviations: set[str]) -> list[Item]:
             continue
         flush()
         name, speech = found
-        out.append(Item("para", [line], role="speaker", extra={"text": name.rstrip(".") if speech else name}))
+        out.append(Item("para", [line], role="speaker", shown=name.rstrip(".") if speech else name))
         if speech:
             lines.append(line)
             texts.append(speech.strip())

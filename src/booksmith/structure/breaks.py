@@ -1,0 +1,207 @@
+"""Decide scene breaks: marks typed on a line of their own (`* * *`, `%`), and gaps wider than the usual."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from booksmith.resources import data_toml
+from booksmith.structure.lines import Item, Line
+
+LETTER_MARKS = re.compile(r"^(?:[oO0]{3,}|[xX]{3,})$")
+
+
+@cache
+def _break_chars() -> str:
+    return data_toml("headings.toml")["break_mark_chars"] + "0"
+
+
+def is_break_mark(text: str) -> bool:
+    """A line of scene-break marks: `* * *`, `#`, `%`, `~~~`, `oOo`, spaced or indented."""
+    # Counted before building the string: nearly every line tested is a paragraph of prose.
+    if len(text) - text.count(" ") > 40:
+        return False
+    marks = text.replace(" ", "")
+    if not marks:
+        return False
+    allowed = _break_chars()
+    if any(ch not in allowed for ch in marks):
+        return False
+    symbols = sum(1 for ch in marks if not ch.isalnum())
+    if not symbols:
+        # oOo, xXx, o0o: letters count as marks in runs of three or more, but
+        # not when they spell an exclamation such as "Ooo".
+        return bool(LETTER_MARKS.match(marks)) and not (marks[0].isupper() and marks[1:].islower())
+    if set(marks) == {"…"}:
+        return len(marks) >= 2  # "……" alone between scenes of a Chinese novel; "…" alone is a silence
+    if set(marks) == {"."}:
+        return len(marks) >= 3 and " " in text.strip()  # ". . ." but not an ellipsis typed as "..."
+    # `%` alone is the separator of fortune-cookie files and other collections.
+    return len(marks) >= 3 or any(ch in "*#~%§⁂※❦❧☙✻✽❖◊◆•" for ch in marks)
+
+
+Blocks = list[tuple[int, list[Line]]]
+# A line this short, alone between blank lines, may be a heading, a signature or a date line.
+SHORT_LINE = 60
+# How much deeper than the text's paragraphs a block must start to be set apart (a quotation, a letter);
+# in a text whose paragraphs are flush, a smaller indent already sets a block apart.
+DEEPER = 4
+FLUSH_DEEPER = 2
+# A line wholly in typed emphasis: "_Dr. Seward's Diary._", "*Later that night*".
+EMPHASISED_LINE = re.compile(r"^([_*])[^_*]+\1\.?$|^([_*])[^_*]+\.\2$")
+# The source under an epigraph: "—SPENSER.", "--_Old saying_", "—DANIEL: _Tragedy of Philotas_."
+ATTRIBUTION = re.compile(r"^(?:—|--|―|–)\s*[_*]?[A-Z][^.!?]{0,60}[.]?[_*]?\.?$")
+ATTRIBUTED = re.compile(r"[.!?”’\"'](?:—|--)\s*[_*]?[A-Z][A-Z .'’]{2,40}(?::.{0,60})?\.?[_*]?\.?\s*$")
+# Lines in capitals, no more than this many, are a heading or a signature.
+HEADING_LINES = 3
+# A chapter's opening (an epigraph and its source, a dateline, a subtitle): at most this many words and items.
+OPENING_WORDS = 80
+OPENING_ITEMS = 2
+
+
+class GapReading:
+    """How a text uses blank lines: the gap between its paragraphs, and which wider gaps are scene breaks.
+
+    Decided from the whole text's distribution of gaps, then from what stands on
+    each side of a wide gap. Printed books (and the e-texts made from them) set
+    letters, epigraphs, quotations, signatures and headings apart with extra blank
+    lines; a story marks a change of scene with them between two paragraphs of
+    prose. So a wide gap is a scene break only when prose stands on both sides.
+    """
+
+    def __init__(self, blocks: Blocks, convention: str) -> None:
+        self.blocks = blocks
+        firsts = sorted(block[0].indent for _, block in blocks)
+        self.indent = firsts[len(firsts) // 2] if firsts else 0
+        self.ordinary = self._ordinary_gap(convention)
+        # Wide gaps that were not taken for scene breaks, with the reason, for `inspect --explain`.
+        self.rejected: list[str] = []
+
+    def _ordinary_gap(self, convention: str) -> int:
+        """The usual number of blank lines between paragraphs; more than that may be a scene break."""
+        self.ordinary = 0
+        if convention in ("line", "indent") and not _blank_lines_between_paragraphs(self.blocks, convention):
+            return 0  # paragraphs start at line ends or indents: any blank line is a break
+        # Gaps before a lone short line (a heading, a title) are layout, and would
+        # make a wide chapter gap look ordinary in a short text.
+        gaps = Counter(g for g, block in self.blocks[1:] if not lone_short_line(block))
+        if not gaps:
+            return 1
+        usual, count = gaps.most_common(1)[0]
+        self.ordinary = usual  # for now: _set_apart compares gaps with it
+        # A text that mixes one and two blank lines between its paragraphs of prose
+        # uses both ordinarily; scene breaks are far rarer than paragraph gaps. Wider
+        # gaps around letters and quotations say nothing about that.
+        between_prose = Counter(
+            gap
+            for index, (gap, block) in enumerate(self.blocks[1:], start=1)
+            if gap > usual and not self._set_apart(index) and not self._set_apart(index - 1)
+        )
+        return max([usual, *(g for g, n in between_prose.items() if n >= max(3, count * 0.35))])
+
+    def break_before(self, index: int) -> str:
+        """Why the gap before block `index` is a scene break, or "" when it is not one."""
+        gap, block = self.blocks[index]
+        if gap <= self.ordinary:
+            return ""
+        before = self.blocks[index - 1][1]
+        if not self.ordinary:
+            # Without blank lines between paragraphs, those around a title or a heading line are layout.
+            if lone_short_line(block) or lone_short_line(before):
+                self._reject(block, gap, "next to a short line (a title or a heading)")
+                return ""
+        else:
+            for side, at in (("before", index - 1), ("after", index)):
+                reason = self._set_apart(at)
+                if reason:
+                    self._reject(block, gap, f"with {reason} {side} them")
+                    return ""
+        return f"{gap} blank line{'s' * (gap > 1)} between paragraphs of prose, where {self.ordinary} is usual"
+
+    def _reject(self, block: list[Line], gap: int, reason: str) -> None:
+        self.rejected.append(f"line {block[0].number}: not a scene break: {gap} blank lines {reason}, as spacing")
+
+    def _set_apart(self, index: int) -> str:
+        """What makes block `index` one that printers set apart with space, or ""."""
+        block = self.blocks[index][1]
+        if all(is_break_mark(line.text) for line in block):
+            return ""
+        deeper = self.indent + DEEPER if self.indent else FLUSH_DEEPER
+        if min(line.indent for line in block) >= deeper:
+            return "an indented block (a quotation, a letter, verse)"
+        if len(block) <= HEADING_LINES and all(_in_capitals(line.text) for line in block):
+            return "lines in capitals (a heading, a signature)"
+        text = block[0].text.strip()
+        bare = text.strip("_*“”‘’\"' ")
+        if (len(block) == 1 and bare[:1] in "([" and bare[-1:] in ")]") or bare[-2:] in (").", "].", ")_"):
+            return "a line in brackets (a note, a citation)"
+        joined = " ".join(line.text.strip() for line in block)
+        if len(block) <= 2 and len(joined) <= 2 * SHORT_LINE and EMPHASISED_LINE.match(joined):
+            return "a line in italics (an entry's heading: a diary, a letter, a telegram)"
+        if block[-1].text.rstrip().endswith(":") and index + 1 < len(self.blocks):
+            return "a line that introduces what follows (a letter, a quotation)"
+        words = bare.rstrip(".,!").split()
+        if len(block) == 1 and len(words) <= 3 and all(w[:1].isupper() for w in words):
+            return "a name alone (a signature)"
+        if len(block) == 1 and len(text) < SHORT_LINE:
+            if bare.endswith((",", ":", ";")) or bare[-1:].isalnum():
+                return "a short line not closed like a sentence (a heading, a salutation, a date)"
+            following = self.blocks[index + 1][0] if index + 1 < len(self.blocks) else 0
+            if self.blocks[index][0] > self.ordinary and following > self.ordinary:
+                return "a short line with wide gaps on both sides (a date line, a heading)"
+        if len(block) >= 2 and all(len(ln.text.strip()) < SHORT_LINE for ln in block):
+            return "short lines (verse, a letter's address or close)"
+        if ATTRIBUTION.match(block[-1].text.strip()) or ATTRIBUTED.search(block[-1].text):
+            return "a quotation's source (an epigraph)"
+        return ""
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and not any(ch.islower() for ch in letters)
+
+
+def drop_opening_breaks(items: list[Item], rejected: list[str]) -> list[Item]:
+    """A wide gap after a chapter's opening epigraph, dateline or subtitle is spacing, not a scene break.
+
+    Novels open chapters with a quotation and its source, letters with a place and a
+    date, journals with the journal's name; printers set them apart with space.
+    """
+    kept: list[Item] = []
+    opening: list[Item] | None = None  # the text since the last heading, while it may still be its opening
+    for item in items:
+        if item.kind == "heading" and item.level != "section":
+            opening = []
+        elif item.kind == "break" and item.why and opening is not None:
+            rejected.append(f"line {item.lines[0].number}: not a scene break: the gap after a chapter's opening lines")
+            opening = None
+            continue
+        elif item.kind in ("para", "verse") and opening is not None:
+            opening.append(item)
+            words = sum(len(text.split()) for text in (i.text for i in opening))
+            if len(opening) > OPENING_ITEMS or words > OPENING_WORDS:
+                opening = None
+        kept.append(item)
+    return kept
+
+
+def lone_short_line(block: list[Line]) -> bool:
+    return len(block) == 1 and len(block[0].text.strip()) < SHORT_LINE and not is_break_mark(block[0].text)
+
+
+def _blank_lines_between_paragraphs(blocks: Blocks, convention: str) -> bool:
+    """Whether a text whose paragraphs start at indents or line ends also puts a blank line between most of them.
+
+    Chinese web novels indent every paragraph with full-width spaces and leave a
+    blank line after each one: those blank lines are spacing, not breaks.
+    """
+    if len(blocks) < 4:
+        return False
+    starts = len(blocks)
+    for _, block in blocks:
+        if convention == "line":
+            starts += len(block) - 1
+        else:
+            starts += sum(1 for line in block[1:] if line.indent > 0)
+    return len(blocks) >= starts * 0.5
