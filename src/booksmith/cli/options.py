@@ -52,6 +52,7 @@ def _build_flags(
     encoding: c.Encoding = None,
     paragraphs: c.Paragraphs = None,
     chapter_pattern: c.ChapterPattern = None,
+    scene_break_lines: c.SceneBreakLines = None,
     keep_boilerplate: c.KeepBoilerplate = False,
     theme: c.Theme = "classic",
     scene_break: c.SceneBreak = "⁂",
@@ -72,7 +73,7 @@ def _build_flags(
 
 BUILD_FLAGS = inspect.signature(_build_flags).parameters
 # The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
-READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate")
+READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "scene_break_lines", "keep_boilerplate")
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
 
@@ -131,6 +132,7 @@ def _build_options(
     encoding: str | None,
     paragraphs: str | None,
     chapter_pattern: str | None,
+    scene_break_lines: int | None,
     keep_boilerplate: bool,
     theme: str,
     scene_break: str,
@@ -172,6 +174,7 @@ def _build_options(
             encoding=encoding,
             paragraphs=paragraphs,
             chapter_pattern=chapter_pattern,
+            scene_break_lines=scene_break_lines,
             keep_boilerplate=keep_boilerplate,
             metadata=metadata,
         ),

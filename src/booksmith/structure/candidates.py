@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from booksmith.resources import data_toml
 
@@ -106,6 +106,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+# Several passes ask about the same line (is it a heading, a wrapped heading's first
+# line, a heading inside a block); the answer depends on the text alone.
+@lru_cache(maxsize=1 << 16)
 def heading_level(text: str) -> tuple[str | None, str | None, str]:
     """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
     if len(text) > MAX_TITLED_HEADING:
