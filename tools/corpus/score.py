@@ -116,6 +116,8 @@ def load_list(files: list[Path] | None = None) -> list[Entry]:
             listed = isinstance(title, list) and title and all(isinstance(t, str) for t in title)
             if not (isinstance(title, str) or listed):
                 raise CorpusError(f"{where}: title must be a string or a list of accepted titles")
+            if not _authors_shape(text["authors"]):
+                raise CorpusError(f"{where}: authors must be a list of names (a name may be a list of spellings)")
             for name in ("chapters", "parts", "scene_breaks"):
                 if _bounds(text[name]) is None:
                     raise CorpusError(f"{where}: {name} must be a count or an inclusive range [low, high]")
@@ -134,6 +136,15 @@ def load_list(files: list[Path] | None = None) -> list[Entry]:
                 )
             )
     return entries
+
+
+def _authors_shape(value: object) -> bool:
+    """A list whose items are names or non-empty lists of spellings of one name."""
+
+    def spelling_list(item: object) -> bool:
+        return isinstance(item, list) and bool(item) and all(isinstance(s, str) for s in item)
+
+    return isinstance(value, list) and all(isinstance(a, str) or spelling_list(a) for a in value)
 
 
 def _bounds(value: object) -> tuple[int, int] | None:
@@ -260,9 +271,7 @@ def compare(labels: dict, got: dict) -> dict[str, dict]:
     # the file-name fallback a build cannot avoid.
     titles = labels["title"] if isinstance(labels["title"], list) else [labels["title"]]
     verdicts["title"] = _verdict(normal(got["title"]) in {normal(t) for t in titles}, got["title"], labels["title"])
-    want_authors = sorted(normal(a) for a in labels["authors"])
-    got_authors = sorted(normal(a) for a in got["authors"])
-    verdicts["authors"] = _verdict(want_authors == got_authors, got["authors"], labels["authors"])
+    verdicts["authors"] = _verdict(_same_authors(labels["authors"], got["authors"]), got["authors"], labels["authors"])
     want_language = labels["language"].split("-")[0].lower()
     verdicts["language"] = _verdict(got["language"] == want_language, got["language"], want_language)
     for name in ("chapters", "parts", "scene_breaks"):
@@ -273,6 +282,25 @@ def compare(labels: dict, got: dict) -> dict[str, dict]:
             verdicts[name] = _verdict(normal(labels[name]) in normal(got[name]), got[name], labels[name])
     verdicts["words"] = _verdict(got["words"] == "kept", got["words"], "kept")
     return verdicts
+
+
+def _same_authors(wanted: list, got: list[str]) -> bool:
+    """Each labelled author matched by exactly one name booksmith found, in any order.
+
+    A labelled author is a name or a list of accepted spellings of one name: a text that
+    names its author two ways (`Author: Herman Hesse` in the header, `by Hermann Hesse` on
+    the title page) is right with either.
+    """
+    left = [normal(name) for name in got]
+    if len(left) != len(wanted):
+        return False
+    for author in wanted:
+        spellings = {normal(s) for s in (author if isinstance(author, list) else [author])}
+        match = next((name for name in left if name in spellings), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
 
 
 def _verdict(ok: bool, got: object, want: object) -> dict:
