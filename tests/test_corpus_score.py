@@ -191,6 +191,26 @@ def test_score_judges_each_field_against_the_labels(score, mirror, tmp_path):
     assert "1 of 2 fully right (50.0%)" in score.summary_text(result)
 
 
+def test_rejudge_applies_fixed_labels_to_a_saved_result_without_building(score, mirror, tmp_path):
+    mirror_dir, commit, blobs = mirror
+    wrong = write_list(tmp_path / "wrong.toml", commit, blobs, snow={"chapters": 5})
+    entries = score.load_list([wrong])
+    score.layout(entries, tmp_path, mirror_dir)
+    saved = json.loads(json.dumps(score.score(entries, tmp_path, jobs=2, timeout=120, quiet=True)))
+    assert saved["summary"]["right"] == 1
+
+    fixed = score.load_list([write_list(tmp_path / "fixed.toml", commit, blobs)])
+    (tmp_path / "texts" / "snow.txt").unlink()  # nothing is built again
+    again = score.rejudge(fixed, saved)
+    assert again["summary"]["right"] == 2
+    assert {row["id"]: row["ok"] for row in again["results"]} == {"lantern": True, "snow": True}
+
+    # A result saved before rows kept what the build held is re-judged from its verdicts.
+    for row in saved["results"]:
+        del row["got"]
+    assert score.rejudge(fixed, saved)["summary"]["right"] == 2
+
+
 def test_a_text_that_cannot_be_read_fails_alone(score, tmp_path):
     texts = tmp_path / "texts"
     texts.mkdir()

@@ -9,6 +9,7 @@ folder, and `score` builds each with booksmith's library and compares.
     python tools/corpus/score.py layout [--root /work/corpus] [--mirror /work/.mirror]
     python tools/corpus/score.py score [--root /work/corpus] [--only ID...] [--kind K] [--json OUT] [-j 2]
     python tools/corpus/score.py diff BEFORE.json AFTER.json
+    python tools/corpus/score.py rejudge RESULT.json [--json OUT]   # after a label fix, no rebuild
 
 See tools/corpus/README.md for the label rules.
 """
@@ -371,20 +372,51 @@ def score(entries: list[Entry], root: Path, jobs: int, timeout: float, quiet: bo
     if absent:
         print(f"not laid out (run layout first), left out: {', '.join(absent)}", file=sys.stderr)
     measured = run_all([str(texts / f"{e.id}.txt") for e in present], jobs, timeout)
-    rows = []
-    for entry, got in zip(present, measured, strict=True):
-        row: dict = {"id": entry.id, "kind": entry.kind, "seconds": got.get("seconds")}
-        if "error" in got:
-            row.update(ok=False, error=got["error"], fields={})
-        else:
-            verdicts = compare(entry.labels, got)
-            row.update(
-                ok=all(v["ok"] for v in verdicts.values()), error=None, fields=verdicts, warnings=got["warnings"]
-            )
-        rows.append(row)
+    rows = [judge(entry, got) for entry, got in zip(present, measured, strict=True)]
+    for row in rows:
         if not quiet or not row["ok"]:
             print(row_line(row))
     return {"booksmith": booksmith_version(), "results": rows, "summary": summary(rows)}
+
+
+def judge(entry: Entry, got: dict) -> dict:
+    """One text's row: what the build held (`got`, kept so labels can be re-judged) and each field's verdict."""
+    row: dict = {"id": entry.id, "kind": entry.kind, "seconds": got.get("seconds"), "got": got}
+    if "error" in got:
+        row.update(ok=False, error=got["error"], fields={})
+    else:
+        verdicts = compare(entry.labels, got)
+        row.update(ok=all(v["ok"] for v in verdicts.values()), error=None, fields=verdicts, warnings=got["warnings"])
+    return row
+
+
+def rejudge(entries: list[Entry], result: dict) -> dict:
+    """A saved --json result judged again against the current labels, without building anything.
+
+    For label fixes: the build did not change, only what it is compared with. Rows of texts
+    no longer listed are dropped; texts not in the saved result are left out.
+    """
+    by_id = {e.id: e for e in entries}
+    rows = []
+    for old in result["results"]:
+        entry = by_id.get(old["id"])
+        if entry is None:
+            continue
+        got = old.get("got") or _got_from_fields(old)
+        rows.append(judge(entry, got))
+    return {"booksmith": result.get("booksmith", "?"), "results": rows, "summary": summary(rows)}
+
+
+def _got_from_fields(row: dict) -> dict:
+    """What a build held, rebuilt from an older result's verdicts (results saved before rows kept `got`)."""
+    if row["error"]:
+        return {"error": row["error"], "seconds": row.get("seconds")}
+    got = {name: verdict["got"] for name, verdict in row["fields"].items()}
+    got.setdefault("first_chapter", "")
+    got.setdefault("last_chapter", "")
+    got["warnings"] = row.get("warnings", 0)
+    got["seconds"] = row.get("seconds")
+    return got
 
 
 def row_line(row: dict) -> str:
@@ -500,6 +532,10 @@ def main(argv: list[str] | None = None) -> int:
     compared = commands.add_parser("diff", help="compare two --json results")
     compared.add_argument("before", type=Path)
     compared.add_argument("after", type=Path)
+    again = commands.add_parser("rejudge", help="judge a saved --json result again against the current labels")
+    again.add_argument("results", type=Path)
+    again.add_argument("--json", type=Path, metavar="OUT", help="write the re-judged results as JSON")
+    again.add_argument("-q", "--quiet", action="store_true", help="print only the failing rows and the summary")
     commands.add_parser("check", help="only check the lists (fields, ids, kinds)")
     args = parser.parse_args(argv)
 
@@ -517,6 +553,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "layout":
         return layout(entries, args.root, args.mirror)
+    if args.command == "rejudge":
+        try:
+            result = rejudge(entries, json.loads(args.results.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, KeyError) as error:
+            print(f"error: {args.results}: not a score --json result ({error})", file=sys.stderr)
+            return 1
+        for row in result["results"]:
+            if not args.quiet or not row["ok"]:
+                print(row_line(row))
+        print(summary_text(result))
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     if args.only:
         unknown = set(args.only) - {e.id for e in entries}
         if unknown:
