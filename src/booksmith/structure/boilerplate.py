@@ -242,6 +242,8 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
             fields["description"].append(text)  # a summary running over several lines
         elif target is None and known and lines[i].text[:1].isspace():
             pass  # an indented value of a key booksmith does not keep
+        elif not text:
+            pass  # a blank line between keys ("书名：…" / "" / "作者：…"): _header_goes_on said so
         elif i == start or not fields:
             return lines, Metadata()
         else:
@@ -304,6 +306,16 @@ def strip_site_addresses(lines: list[Line]) -> list[Removal]:
 AD_LINES = 8
 
 
+@cache
+def _site_word_pattern() -> re.Pattern[str]:
+    words = data_toml("header-fields.toml")["site_lines"]["words"]
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def _site_words(text: str) -> bool:
+    return bool(_site_word_pattern().search(text))
+
+
 def strip_site_lines(lines: list[Line]) -> list[Removal]:
     """Take out the lines a download site put at the top of a text ("本书来自 www.… 免费txt小说下载")."""
     removed = []
@@ -315,7 +327,7 @@ def strip_site_lines(lines: list[Line]) -> list[Removal]:
         seen += 1
         if seen > AD_LINES or heading_level(text)[0]:
             break
-        if len(text) <= 120 and WEB_ADDRESS.search(text):
+        if len(text) <= 120 and (WEB_ADDRESS.search(text) or (len(text) <= 60 and _site_words(text))):
             removed.append(Removal(line.number, text, "a download site's advertising line at the top"))
             line.text = ""
     return removed

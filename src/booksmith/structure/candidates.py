@@ -94,6 +94,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "chinese": re.compile(rf"第{CJK_NUMBER}[章回节節幕話话](?:[\s：:]*(?P<title>.*?))?$"),
         "cjk_front": re.compile(rf"(?P<word>{cjk(words['cjk_front_words'])}){CJK_TAIL}$"),
         "cjk_back": re.compile(rf"(?P<word>{cjk(words['cjk_back_words'])}){CJK_TAIL}$"),
+        # A preface named for its edition or its writer: "金庸作品集“三联版”序", "再版自序".
+        # (Not the words that end in 序: 秩序 order, 程序 procedure, 顺序/次序 sequence.)
+        "cjk_named_front": re.compile(r"[^\s。！？，；、：:]{1,18}?(?P<word>自序|序言|(?<![秩程顺次工排])序)$"),
         # Volumes over chapters: "第三卷 风起".
         "chinese_part": re.compile(rf"第{CJK_NUMBER}[卷部集](?:[\s：:]*(?P<title>.*?))?$"),
         # "Appendix", "Appendix B", "Appendix II. Tables": a letter or a number may follow the word.
@@ -132,6 +135,7 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         ("chapter", "chinese"),
         ("front", "cjk_front"),
         ("back", "cjk_back"),
+        ("front", "cjk_named_front"),
         ("chapter", "korean"),
         ("front", "front"),
         ("chapter", "named"),

@@ -279,9 +279,8 @@ def _layout_headings(items: list[Item]) -> None:
     ]
     if len(found) >= 3:
         for index in found:
-            items[index].kind, items[index].level, items[index].title = "heading", "chapter", items[index].text
-            items[index].word = "layout"
-            items[index].own_title = None
+            why = f"one of {len(found)} lines in capitals set apart by wide gaps, in a text with no heading words"
+            _make_heading(items[index], "chapter", None, "layout", why)
 
 
 def _caps_title(text: str) -> bool:
@@ -394,7 +393,8 @@ def _title_like(item: Item) -> bool:
 def mark_poem_titles(items: list[Item]) -> None:
     """In a book that is mostly verse, a short line in capitals (or centred) over a poem is the poem's title."""
     verse = sum(1 for item in items if item.kind == "verse")
-    prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
+    # Prose: paragraphs over several lines, or one long line (each paragraph of a Chinese novel).
+    prose = sum(1 for item in items if item.kind == "para" and (len(item.lines) > 1 or len(item.text) > 100))
     if verse < 2 or verse < prose * 2:
         return
     author = -1
@@ -413,8 +413,7 @@ def mark_poem_titles(items: list[Item]) -> None:
             and len(item.text) <= 60
             and following.kind == "verse"
         ):
-            item.kind, item.level, item.title, item.word = "heading", "chapter", item.text, "poem"
-            item.own_title = None
+            _make_heading(item, "chapter", None, "poem", "a short line over a poem, in a book mostly of verse")
 
 
 def _cjk_label(item: Item) -> bool:

@@ -135,8 +135,12 @@ def _not_heading_words() -> frozenset[str]:
     return frozenset(data_toml("headings.toml")["not_heading_words"])
 
 
-# A numeral, then a title: "I. The Period", "1.  The Cyclone", "XII) The Last Voyage".
-NUMBERED_TITLE = re.compile(r"(?P<number>\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<rest>[^\W\d_].{0,90}?)\s*")
+# A numeral, then a title: "I. The Period", "1.  The Cyclone", "XII) The Last Voyage", and a
+# Chinese numeral and a space before its title, without 第…章 ("十六 昔时因"; "三、" numbers a list).
+NUMBERED_TITLE = re.compile(
+    r"(?:(?P<number>\d{1,3}|[IVXLC]{1,7})[.)]\s+|(?P<cjk>[一二三四五六七八九十百〇]{1,6})\s+)"
+    r"(?P<rest>[^\W\d_].{0,90}?)\s*"
+)
 # Lines of a numbered list follow each other; numbered headings have text between them.
 LEAST_BETWEEN = 3
 
@@ -144,12 +148,16 @@ LEAST_BETWEEN = 3
 def numbered_titles(items: list[Item]) -> list[Sequence]:
     """Lines alone that number a title, counting 1, 2, 3… through the text (again from 1 under each part)."""
     members: list[tuple[int, int]] = []
+    previous = ""
     for index, item in enumerate(items):
         if item.kind != "para" or len(item.lines) != 1 or item.role or len(item.text) > MAX_HEADING:
             continue
+        if item.text == previous:
+            continue  # a heading typed twice in a row (a copying slip) counts once
+        previous = item.text
         match = NUMBERED_TITLE.fullmatch(item.text.strip())
-        if match and not match["rest"].endswith((",", ";")):
-            value = _numeral(match["number"])
+        if match and not match["rest"].endswith((",", ";", "，", "。")):
+            value = _numeral(match["number"] or match["cjk"])
             if value is not None:
                 members.append((index, value))
     # The chain that counts 1, 2, 3… (again from 1 under each part); a stray match ("L. Frank Baum",
