@@ -11,6 +11,7 @@ from booksmith.options import ReadOptions
 from booksmith.structure.boilerplate import (
     fanfic_header,
     strip_gutenberg,
+    strip_notation_guide,
     strip_site_addresses,
     strip_site_lines,
     take_credits,
@@ -64,7 +65,9 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
     lines, header = fanfic_header(lines)
     found = header.over(found)
-    removed = strip_site_lines(lines) + strip_site_addresses(lines)
+    removed, guide = strip_notation_guide(lines)
+    found = found.over(guide)
+    removed += strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)

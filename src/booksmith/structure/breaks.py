@@ -55,6 +55,7 @@ ATTRIBUTION = re.compile(r"^(?:—|--|―|–)\s*[_*]?[A-Z][^.!?]{0,60}[.]?[_*]?
 ATTRIBUTED = re.compile(r"[.!?”’\"'](?:—|--)\s*[_*]?[A-Z][A-Z .'’]{2,40}(?::.{0,60})?\.?[_*]?\.?\s*$")
 # Lines in capitals, no more than this many, are a heading or a signature.
 HEADING_LINES = 3
+SPEECH_OPENERS = ("「", "『", "（", "(", "“", '"', "—", "―", "-")
 # Breaks read from blank lines more often than one in this many paragraphs may be the text's spacing.
 SPACING_SUSPECT = 8
 # A chapter's opening (an epigraph and its source, a dateline, a subtitle): at most this many words and items.
@@ -76,7 +77,15 @@ class GapReading:
         self.blocks = blocks
         # The user's --scene-break-lines: N blank lines are a break wherever they stand; 0, never.
         self.given = given
-        firsts = sorted(block[0].indent for _, block in blocks)
+        # How deep the text's paragraphs start: each block is a paragraph in texts with blank lines
+        # between them; where paragraphs start at indents or line ends, every line counts.
+        # Speech opens flush in Japanese ("「…」") however deep the narration's paragraphs start.
+        starts = (
+            [line for _, block in blocks for line in block if not line.text.startswith(SPEECH_OPENERS)]
+            if convention in ("indent", "line")
+            else None
+        )
+        firsts = sorted(line.indent for line in starts) if starts else sorted(block[0].indent for _, block in blocks)
         self.indent = firsts[len(firsts) // 2] if firsts else 0
         self.spacing = 0
         self.ordinary = self._ordinary_gap(convention)
@@ -122,6 +131,16 @@ class GapReading:
             # Without blank lines between paragraphs, those around a title or a heading line are layout.
             if lone_short_line(block) or lone_short_line(before):
                 self._reject(block, gap, "next to a short line (a title or a heading)")
+                return ""
+            if len(block) == 1 or len(before) == 1:
+                # A scene is more than one paragraph; one alone between blank lines is set apart.
+                self._reject(block, gap, "next to a paragraph set apart on its own (a letter, a quotation)")
+                return ""
+            if before[-1].text.rstrip().endswith(":"):
+                self._reject(block, gap, "after a line that introduces what follows (a letter, a quotation)")
+                return ""
+            if self.indent and (_flush(block) or _flush(before)):
+                self._reject(block, gap, "next to flush lines in a text of indented paragraphs (a quotation, an entry)")
                 return ""
         else:
             for side, at in (("before", index - 1), ("after", index)):
@@ -212,16 +231,33 @@ def drop_opening_breaks(items: list[Item], rejected: list[str]) -> list[Item]:
         if item.kind == "heading" and item.level != "section":
             opening = []
         elif item.kind == "break" and item.why and opening is not None:
-            rejected.append(f"line {item.lines[0].number}: not a scene break: the gap after a chapter's opening lines")
+            # A longer opening (a verse epigraph typed a line per paragraph) still is one
+            # when it ends with its source ("Old song.", "—SPENSER.").
+            if opening and (len(opening) <= OPENING_ITEMS or _source_line(opening[-1].text)):
+                line = item.lines[0].number
+                rejected.append(f"line {line}: not a scene break: the gap after a chapter's opening lines")
+                opening = None
+                continue
             opening = None
-            continue
         elif item.kind in ("para", "verse") and opening is not None:
             opening.append(item)
-            words = sum(len(text.split()) for text in (i.text for i in opening))
-            if len(opening) > OPENING_ITEMS or words > OPENING_WORDS:
+            if sum(len(i.text.split()) for i in opening) > OPENING_WORDS:
                 opening = None
         kept.append(item)
     return kept
+
+
+def _flush(block: list[Line]) -> bool:
+    return all(line.indent == 0 for line in block) and not block[0].text.startswith(SPEECH_OPENERS)
+
+
+def _source_line(text: str) -> bool:
+    """A quotation's source under it: "—SPENSER.", "Old song.", "Княжнин." (a few words, a capital first)."""
+    text = text.strip()
+    if ATTRIBUTION.match(text):
+        return True
+    words = text.rstrip(".").split()
+    return 1 <= len(words) <= 3 and len(text) < 40 and text[:1].isupper() and not any(c in text for c in ",;!?:")
 
 
 def lone_short_line(block: list[Line]) -> bool:
