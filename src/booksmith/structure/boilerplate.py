@@ -156,7 +156,7 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
     title = values.get("title") or values.get("title_line") or None
     subtitle = values.get("subtitle") or None
     author = values.get("author") or values.get("author_line") or ""
-    authors = tuple(a.strip() for a in re.split(r"\s+and\s+|;|&", author) if a.strip())
+    authors = gutenberg_authors(author)
     credits = tuple(v for k, v in values.items() if k in ("produced by", "credits") and v)
     return Metadata(
         title=title,
@@ -165,6 +165,22 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
         language=language_code(values.get("language", "")),
         credits=credits,
     )
+
+
+# What a Gutenberg header adds inside an author's name: "H. G. (Herbert George) Wells".
+NAME_EXPANSION = re.compile(r"\s*\([^()]*\)")
+
+
+def gutenberg_authors(field: str) -> tuple[str, ...]:
+    """The names in an `Author:` field: "A, B, and C", "A and B", "A; B", without expansions in brackets."""
+    field = NAME_EXPANSION.sub("", field)
+    names = [n.strip() for n in re.split(r"\s+and\s+|;|&", field) if n.strip()]
+    # Commas separate names only when each part is a whole name ("Alexander Hamilton, John Jay"),
+    # not in a name written surname first ("Wells, H. G.").
+    split = [part.strip() for name in names for part in name.split(",") if part.strip()]
+    if len(split) > len(names) and all(len(part.split()) >= 2 for part in split):
+        names = split
+    return tuple(names)
 
 
 def _continue_title(values: dict[str, str], more: str) -> None:

@@ -149,7 +149,7 @@ def _titled_pieces_after_the_end(items: list[Item]) -> None:
     the last chapter.
     """
     ends = _end_words()
-    start = len(items) * 3 // 4
+    start = len(items) // 3  # closing notes may be as long as a third of the text
     end = next(
         (i for i in range(start, len(items)) if items[i].kind == "para" and _plain_end(items[i].text) in ends), None
     )
@@ -266,8 +266,8 @@ def _layout_headings(items: list[Item]) -> None:
     ("THE GIFT OF THE MAGI"); three or more such lines, and nothing else that
     heads anything, make them the chapters.
     """
-    if any(item.kind == "heading" for item in items):
-        return
+    if any(item.kind == "heading" and item.level in ("chapter", "section") for item in items):
+        return  # parts alone ("FIRST PART") leave the chapters to find
     found = [
         index
         for index in range(len(items) - 1)
@@ -285,7 +285,7 @@ def _layout_headings(items: list[Item]) -> None:
 
 def _caps_title(text: str) -> bool:
     cased = sum(1 for ch in text if ch.lower() != ch.upper())
-    return cased >= 3 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
+    return cased >= 2 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
 
 
 def _markdown_levels(items: list[Item]) -> None:

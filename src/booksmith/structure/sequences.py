@@ -42,7 +42,7 @@ def consistent_numbers(items: list[Item]) -> set[int]:
 def _notes_start(items: list[Item]) -> int:
     """Where a closing notes section starts ("NOTES", "Примечания" alone on a line): its numbers are the notes'."""
     notes = _notes_words()
-    for index in range(len(items) - 1, max(-1, len(items) * 2 // 3 - 1), -1):
+    for index in range(len(items) - 1, len(items) // 2 - 1, -1):
         item = items[index]
         if item.kind == "para" and len(item.lines) == 1 and item.text.strip(" .:").casefold() in notes:
             return index
@@ -83,7 +83,9 @@ def named_numbers(items: list[Item]) -> set[int]:
 
 # Any word, then a numeral, then a title or nothing: "ADVENTURE IV. THE RED LAMP", "Stave One", "Book the First".
 WORD_NUMBER = re.compile(
-    r"(?P<word>[^\W\d_][^\W\d_'’]{2,15})(?:\s+the)?\s+(?P<number>\d{1,3}|[IVXLCivxlc]{1,7}|[^\W\d_]{3,12})"
+    # "FEDERALIST No. 1", "Letter Nr. 4", "Stave #2": a number sign between the word and the number.
+    r"(?P<word>[^\W\d_][^\W\d_'’]{2,15})(?:\s+the|\s+(?:No|Nr|Number|N°|№)\.?|\s+#)?"
+    r"\s*(?<=\s|\.|#)(?P<number>\d{1,3}|[IVXLCivxlc]{1,7}|[^\W\d_]{3,12})"
     r"(?P<rest>(?:\s*[.:\-–—]+\s*|\s+)\S.*?)?\s*[.:]?"
 )
 # A sequence this long, counting up this regularly, is a text's own heading convention.

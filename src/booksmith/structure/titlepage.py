@@ -166,6 +166,8 @@ def _title_page_found(items: list[Item], known: Metadata) -> tuple[list[Item], M
     elif first and first.kind in ("para", "verse") and len(first.lines) == 3 and by_line_author(first.lines[1].text):
         # Title, author and a line under them ("译者：…", the translator), each a line of its own.
         items = [Item("para", [line]) for line in first.lines] + items[1:]
+    if items[:1] and items[0].kind == "verse" and (named := _name_over_title(items)) is not None:
+        return named  # name and title typed one under the other: a block of short lines
     if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
@@ -204,7 +206,7 @@ def _name_over_title(items: list[Item]) -> tuple[list[Item], Metadata] | None:
     line, the first heading) stays. Taken only when the lines are set apart as a title
     page is: a heading soon after them, or blank lines around each.
     """
-    if len(items) < 3 or items[0].kind != "para" or len(items[0].lines) > 2:
+    if len(items) < 3 or items[0].kind not in ("para", "verse") or len(items[0].lines) > 2:
         return None
     if len(items[0].lines) == 2:
         # Name and title on two lines with no blank line between them: one block.
