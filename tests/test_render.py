@@ -58,7 +58,7 @@ def books(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def shots(tmp_path_factory) -> Path:
-    """Where screenshots go: $BOOKSMITH_RENDER_SHOTS (CI keeps it as an artefact), else a temporary folder."""
+    """Where screenshots go: $BOOKSMITH_RENDER_SHOTS (.ci/run sets out/render-shots), else a temporary folder."""
     folder = Path(os.environ.get("BOOKSMITH_RENDER_SHOTS") or tmp_path_factory.mktemp("render-shots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
