@@ -121,4 +121,4 @@ def chapter(chapter: Chapter, anchor: str, head: str, *, level: int) -> Iterator
     for item in chapter.blocks:
         yield block(item)
         yield ""
-    yield '#metadata((mark: "end",))'
+    yield f"#metadata({value({'mark': 'end', 'kind': chapter.kind, 'head': head})})"
