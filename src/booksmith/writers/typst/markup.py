@@ -110,15 +110,15 @@ def block(block: Block) -> str:
 
 def chapter(chapter: Chapter, anchor: str, head: str, *, level: int) -> Iterator[str]:
     """A chapter: its break to a fresh page, its start mark, its title, its blocks and its end mark."""
-    mark = value({"mark": "start", "kind": chapter.kind, "head": head})
     title = content(chapter.title) if chapter.title else "none"
     subtitle = content(chapter.subtitle) if chapter.subtitle else "none"
     yield "#recto-break()"
-    yield f"#metadata({mark}) <{anchor}>"
+    yield f"#metadata({string(anchor)}) <{anchor}>"
+    yield f"#chapter-start({value(chapter.kind)}, {string(head)})"
     kind = value(chapter.kind)
     yield f"#chapter-title(level: {level}, kind: {kind}, head: {string(head)}, title: {title}, subtitle: {subtitle})"
     yield ""
     for item in chapter.blocks:
         yield block(item)
         yield ""
-    yield f"#metadata({value({'mark': 'end', 'kind': chapter.kind, 'head': head})})"
+    yield f"#chapter-end({value(chapter.kind)}, {string(head)})"
