@@ -229,6 +229,20 @@ def test_pdf_ua_is_tagged(tmp_path):
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
 
 
+def test_pdf_ua_takes_a_cover_and_an_untitled_story(tmp_path):
+    from PIL import Image
+
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (60, 90), (20, 60, 120)).save(cover)
+    story = "A Short One\n\nOne paragraph of # text with a [bracket] and $5.\n"
+    path = build(tmp_path, story, pdf_variant="pdf/ua-1", cover_page=True, cover=cover)
+    reader = PdfReader(path)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    # The untitled story's bookmark is the book's title.
+    assert [item.title for item in outline_items(reader.outline)] == [reader.metadata.title]
+    assert "# text with a [bracket] and $5." in "".join(page_texts(path))
+
+
 def test_pdf_a_has_an_output_intent_and_xmp_metadata(tmp_path):
     path = build(tmp_path, novel(parts=1, chapters_per_part=2, paragraphs=2), pdf_variant="pdf/a-3b")
     root = PdfReader(path).trailer["/Root"]

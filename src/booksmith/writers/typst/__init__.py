@@ -130,9 +130,10 @@ def front_matter(rendered: Rendered, cover: Path | None) -> list[str]:
     """Cover, half-title, title page, colophon and (for several chapters) the contents."""
     metadata = rendered.book.metadata
     title = plain(metadata.title or "Untitled")
-    lines = []
+    lines: list[str] = []
     if cover is not None:
-        lines.append(f"#cover-page({string(cover.name)})")
+        alt = f"{rendered.labels['cover']}: {title}"
+        lines.append(f"#cover-page({string(cover.name)}, {string(alt)})")
     lines.append(f"#half-title({string(title)})")
     series = None
     if metadata.series:
