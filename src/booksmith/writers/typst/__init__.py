@@ -2,10 +2,11 @@
 
 The book model becomes Typst source (markup.py) set by the templates in
 booksmith/data/typst: book.typ (pages, running heads, folios, front matter,
-chapter openings), a theme file (classic.typ, modern.typ) and pages.toml (the
-page sizes). Typst lays the whole book out in one pass, in Rust, many times
-faster than WeasyPrint; its compiler (with the fonts it has loaded) is kept for
-the process, so a batch of short stories pays for the font scan once.
+chapter openings) and a theme file (classic.typ, modern.typ), with the page
+sizes of data/pages.toml, which the WeasyPrint writer reads too. Typst lays the
+whole book out in one pass, in Rust, many times faster than WeasyPrint; its
+compiler (with the fonts it has loaded) is kept for the process, so a batch of
+short stories pays for the font scan once.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def settings(rendered: Rendered, options: RenderOptions) -> dict:
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         raise BooksmithError(f"unknown PDF variant '{options.pdf_variant}'; choose one of: {', '.join(PDF_VARIANTS)}")
     metadata = rendered.book.metadata
-    page = dict(data_toml("typst/pages.toml")[options.page_size])
+    page = dict(data_toml("pages.toml")[options.page_size])
     if options.font_size:
         page["font_size"] = f"{float(options.font_size):g}pt"
     lang, region = _language(rendered.language)
