@@ -262,6 +262,40 @@ def test_cover_page_is_the_first_page(tmp_path):
     assert not (first.extract_text() or "").strip()
 
 
+def test_every_kind_of_block_is_set(tmp_path):
+    from booksmith.model import Book, Chapter, Heading, Metadata, Paragraph, SceneBreak, Verse
+    from booksmith.render import render
+    from booksmith.writers.typst import write_pdf
+
+    blocks = (
+        Paragraph("HAMLET", role="speaker"),
+        Paragraph("Enters, reading a #hashtag.", role="stage-direction"),
+        Paragraph("A lighthouse at dusk [plate 3].", role="caption"),
+        Heading("Tuesday, the 4th"),
+        Verse(("The lamp is lit,", "the *sea* is dark."), align="right"),
+        SceneBreak(),
+        Paragraph("Signed, the keeper.", align="right"),
+        Paragraph("Centred words.", align="center"),
+        Paragraph("No indent here.", align="noindent"),
+    )
+    book = Book(Metadata(title="Blocks", language="en"), (Chapter("Act One", blocks),))
+    target = tmp_path / "blocks.pdf"
+    write_pdf(render(book), RenderOptions(pdf_engine="typst"), target)
+    text = re.sub(r"\s+", " ", "\n".join(page_texts(target)))
+    for expected in [
+        "HAMLET",
+        "Enters, reading a #hashtag.",
+        "A lighthouse at dusk [plate 3].",
+        "Tuesday, the 4th",
+        "The lamp is lit, the *sea* is dark.",
+        ORNAMENT,
+        "Signed, the keeper.",
+        "Centred words.",
+        "No indent here.",
+    ]:
+        assert expected.lower() in text.lower(), f"{expected!r} not in {text!r}"
+
+
 def test_hyphenation_follows_the_book_language(tmp_path):
     from booksmith.model import Book, Chapter, Metadata, Paragraph
     from booksmith.render import render

@@ -24,6 +24,8 @@ MARKUP_CALLS = {
     chars.STRONG_START: "#strong[",
     chars.STRONG_END: "]",
 }
+# Paragraph roles of the model that book.typ sets with a function of the same name.
+ROLES = ("speaker", "stage-direction", "caption")
 SPLIT_MARKUP = re.compile(f"([{chars.MARKUP}])")
 
 
@@ -90,6 +92,8 @@ def block(block: Block) -> str:
     """The markup of one block of a chapter."""
     if isinstance(block, Paragraph):
         body = inline(block.text)
+        if block.role in ROLES:
+            return f"#{block.role}[{body}]"
         if block.align == "center":
             return f"#aligned(center)[{body}]"
         if block.align == "right":
