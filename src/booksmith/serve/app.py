@@ -31,6 +31,8 @@ GZIP_MIN_BYTES = 1000
 # A page number this long is not a page number.
 PAGE = re.compile(r"[0-9]{1,9}")
 NOT_FOUND = "not found\n"
+MAX_URL_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,17 @@ class _Checked:
             await send(message)
 
         try:
+            refused = _oversized(scope)
+            if refused:
+                await logged_send(
+                    {
+                        "type": "http.response.start",
+                        "status": refused,
+                        "headers": [(b"content-length", b"0"), (b"connection", b"close")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
             if self.credentials is not None and not _authorized(scope, self.credentials):
                 headers = [
                     (b"www-authenticate", b'Basic realm="booksmith", charset="UTF-8"'),
@@ -97,6 +110,15 @@ class _Checked:
                 scope["http_version"],
                 status["code"],
             )
+
+
+def _oversized(scope) -> int | None:
+    """414 for a URL, 431 for headers longer than any client needs (h11 only bounds what arrives in pieces)."""
+    if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
+        return 414
+    if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+        return 431
+    return None
 
 
 def printable(text: str) -> str:
