@@ -269,7 +269,11 @@ class Routes:
     async def opds_root(self, request: Request) -> Response:
         library = self.library
         body = opds.navigation_feed(
-            library.books(), len(library.authors()), len(library.series()), len(library.languages())
+            library.books(),
+            len(library.authors()),
+            len(library.series()),
+            len(library.languages()),
+            library.catalog.newest(),
         )
         return content(request, body, opds.NAVIGATION)
 
@@ -278,9 +282,9 @@ class Routes:
         sort = sort if sort in opds.SORT_TITLES else default_sort
         language = _text(request, "lang", 20)
         query = _text(request, "q")
-        books = self.library.books(sort, language)
+        books, updated = self.library.books(sort, language), self.library.catalog.newest()
         if request.url.path == "/opds/search":
-            books = opds.search(books, query)
+            books, updated = self.library.search(books, query), None
         parameters = {"q": query, "sort": sort if sort != default_sort else "", "lang": language}
         body = opds.acquisition_feed(
             books,
@@ -292,6 +296,7 @@ class Routes:
             facets=self._facets(sort, language),
             active={"sort": sort, "lang": language},
             has_cover=self.library.has_cover,
+            updated=updated,
         )
         return content(request, body, opds.ACQUISITION)
 
@@ -340,7 +345,7 @@ class Routes:
     # OPDS 2.0.
 
     async def opds2_root(self, request: Request) -> Response:
-        return content(request, opds2.navigation(self.library.books()), opds2.FEED_TYPE)
+        return content(request, opds2.navigation(self.library.catalog.newest()), opds2.FEED_TYPE)
 
     async def opds2_books(self, request: Request) -> Response:
         path = request.url.path
@@ -348,10 +353,17 @@ class Routes:
         books = self.library.books(sort, _text(request, "lang", 20))
         query = _text(request, "query") or _text(request, "q")
         title = {"/opds/v2/recent": "Recently added", "/opds/v2/all": "All books"}.get(path, f"Search: {query}")
+        updated = self.library.catalog.newest()
         if path.endswith("/search"):
-            books = opds.search(books, query)
+            books, updated = self.library.search(books, query), None
         body = opds2.publications(
-            books, title, path, page=_page(request), query={"query": query}, has_cover=self.library.has_cover
+            books,
+            title,
+            path,
+            page=_page(request),
+            query={"query": query},
+            has_cover=self.library.has_cover,
+            updated=updated,
         )
         return content(request, body, opds2.FEED_TYPE)
 

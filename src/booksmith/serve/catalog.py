@@ -153,9 +153,9 @@ class Catalog:
     def view(self, name: object, compute):
         """A derived view of the books, computed once per catalog version."""
         with self._lock:
-            version, books = self.version, list(self._books.values())
             if name in self._views:
                 return self._views[name]
+            version, books = self.version, list(self._books.values())
         value = compute(books)
         with self._lock:
             if self.version == version:
@@ -171,6 +171,10 @@ class Catalog:
         }[sort if sort in SORTS else "title"]
         return self.view(("sorted", sort), lambda books: sorted(books, key=order))
 
+    def newest(self) -> float:
+        """When the newest book changed (seconds since the epoch), for the feeds' <updated>."""
+        return self.view("newest", lambda books: max((e.updated for e in books), default=0.0))
+
     def get(self, key: str) -> Entry | None:
         with self._lock:
             return self._books.get(key)
@@ -178,14 +182,17 @@ class Catalog:
     def __len__(self) -> int:
         return len(self._books)
 
-    def watch(self, stop) -> None:
-        """Follow changes to the folder until `stop` (a threading.Event) is set; run it in a thread."""
+    def watch(self, stop, changed=lambda: None) -> None:
+        """Follow changes to the folder until `stop` (a threading.Event) is set; run it in a thread.
+
+        `changed` is called after each update (the library uses it to rebuild its views off the request path)."""
         import watchfiles
 
         # A short debounce so that a copied or renamed book shows within a second.
         for changes in watchfiles.watch(self.root, stop_event=stop, debounce=250, step=50, recursive=True):
             try:
-                self.refresh(path for _, path in changes)
+                if self.refresh(path for _, path in changes):
+                    changed()
             except Exception:  # the watcher must outlive one unreadable file
                 log.exception("catalog update failed")
 

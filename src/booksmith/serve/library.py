@@ -34,11 +34,21 @@ class Library:
 
     def scan(self) -> None:
         self.catalog.scan()
+        self.warm()
+
+    def warm(self) -> None:
+        """Compute the views requests use (sorted lists, groups, search text), so no request pays for them."""
+        for sort in ("title", "author", "new"):
+            self.books(sort)
+        self.authors(), self.series(), self.languages(), self.catalog.newest()
+        self.search([], "warm")
 
     def start_watching(self) -> None:
         """Follow the folder's changes in a background thread until `stop_watching`."""
         self._stop.clear()
-        self._watcher = threading.Thread(target=self.catalog.watch, args=(self._stop,), daemon=True, name="watch")
+        self._watcher = threading.Thread(
+            target=self.catalog.watch, args=(self._stop, self.warm), daemon=True, name="watch"
+        )
         self._watcher.start()
 
     def stop_watching(self) -> None:
@@ -129,6 +139,18 @@ class Library:
             return [e for e in self.catalog.entries(sort) if language_of(e) == language]
 
         return self.catalog.view(("books", sort, language), only)
+
+    def search(self, books: list[Entry], query: str) -> list[Entry]:
+        """The `books` whose title, an author or the series contains every word of `query` (case-insensitive)."""
+        words = query.casefold().split()
+        if not words:
+            return books
+
+        def haystacks(found: list[Entry]) -> dict[str, str]:  # made once per change, not per search
+            return {e.key: " ".join((e.title, *e.authors, e.series or "")).casefold() for e in found}
+
+        searched = self.catalog.view("haystacks", haystacks)
+        return [e for e in books if all(w in searched.get(e.key, "") for w in words)]
 
 
 def language_of(entry: Entry) -> str:

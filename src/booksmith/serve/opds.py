@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
-from xml.etree import ElementTree as ET
+
+from lxml import etree as ET  # lxml: several times faster than the standard library at writing feeds
 
 from booksmith.serve.catalog import FORMATS, Entry
 
@@ -30,10 +31,8 @@ SORT_TITLES = {"title": "Title", "author": "Author", "new": "Newest first"}
 # Characters XML 1.0 cannot carry at all (a search for "%01" must still give a well-formed feed).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
-ET.register_namespace("", ATOM)
-ET.register_namespace("dcterms", DCTERMS)
-ET.register_namespace("opensearch", OPENSEARCH)
-ET.register_namespace("opds", OPDS)
+THREAD = "http://purl.org/syndication/thread/1.0"
+NAMESPACES = {None: ATOM, "dcterms": DCTERMS, "opensearch": OPENSEARCH, "opds": OPDS, "thr": THREAD}
 
 
 def xml_text(text: str) -> str:
@@ -64,7 +63,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def _feed(feed_id: str, title: str, self_href: str, kind: str, updated: float, up: str | None) -> ET.Element:
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", nsmap=NAMESPACES)
     _sub(feed, f"{{{ATOM}}}id", feed_id)
     _sub(feed, f"{{{ATOM}}}title", title)
     _sub(feed, f"{{{ATOM}}}updated", stamp(updated))
@@ -93,9 +92,8 @@ def newest(entries: Iterable[Entry]) -> float:
     return max((e.updated for e in entries), default=0.0)
 
 
-def navigation_feed(entries: list[Entry], authors: int, series: int, languages: int) -> bytes:
+def navigation_feed(entries: list[Entry], authors: int, series: int, languages: int, updated: float) -> bytes:
     """The catalog's root: all books, recently added, by author, by series, by language."""
-    updated = newest(entries)
     feed = _feed(CATALOG_ID, "booksmith library", "/opds", NAVIGATION, updated, None)
     for rel, href, title, text, kind in (
         ("subsection", "/opds/all", "All books", f"{len(entries)} books, by title", ACQUISITION),
@@ -148,6 +146,7 @@ def acquisition_feed(
     facets: dict[str, list[tuple[str, str, int | None]]] | None = None,
     active: dict[str, str] | None = None,
     has_cover=lambda entry: entry.cover is not None,
+    updated: float | None = None,
 ) -> bytes:
     """One page of an acquisition feed: an Atom entry per book with its download, cover and thumbnail links.
 
@@ -159,7 +158,8 @@ def acquisition_feed(
     pages = max(1, -(-len(entries) // per_page))
     page = min(max(page, 1), pages)
     suffix = f":page:{page}" if page > 1 else ""
-    feed = _feed(feed_id + suffix, title, href_with(path, **query, page=page), ACQUISITION, newest(entries), up)
+    updated = newest(entries) if updated is None else updated  # given by the caller when it is known cheaply
+    feed = _feed(feed_id + suffix, title, href_with(path, **query, page=page), ACQUISITION, updated, up)
     _sub(feed, f"{{{OPENSEARCH}}}totalResults", str(len(entries)))
     _sub(feed, f"{{{OPENSEARCH}}}itemsPerPage", str(per_page))
     _sub(feed, f"{{{OPENSEARCH}}}startIndex", str((page - 1) * per_page + 1))
@@ -176,7 +176,7 @@ def acquisition_feed(
             if chosen:
                 extra[f"{{{OPDS}}}activeFacet"] = "true"
             if count is not None:
-                extra["{http://purl.org/syndication/thread/1.0}count"] = str(count)
+                extra[f"{{{THREAD}}}count"] = str(count)
             _link(feed, FACET, href_with(path, **{**query, group: value}), ACQUISITION, label, **extra)
     for book in entries[(page - 1) * per_page : page * per_page]:
         book_entry(feed, book, has_cover(book))
@@ -227,7 +227,7 @@ def search(entries: list[Entry], query: str) -> list[Entry]:
 
 def opensearch_description() -> bytes:
     """The OpenSearch description OPDS clients read to search by title or author."""
-    root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription")
+    root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription", nsmap={None: OPENSEARCH})
     ET.SubElement(root, f"{{{OPENSEARCH}}}ShortName").text = "booksmith"
     ET.SubElement(root, f"{{{OPENSEARCH}}}Description").text = "Search the books by title, author or series"
     ET.SubElement(root, f"{{{OPENSEARCH}}}InputEncoding").text = "UTF-8"

@@ -24,11 +24,11 @@ def _base_links(self_href: str) -> list[dict]:
     ]
 
 
-def navigation(entries: list[Entry]) -> bytes:
+def navigation(updated: float) -> bytes:
     """The root: all books, recently added, by author, by series."""
     return _dump(
         {
-            "metadata": {"title": "booksmith library", "modified": stamp(newest(entries))},
+            "metadata": {"title": "booksmith library", "modified": stamp(updated)},
             "links": _base_links("/opds/v2"),
             "navigation": [
                 {"href": "/opds/v2/all", "title": "All books", "type": FEED_TYPE, "rel": "subsection"},
@@ -67,6 +67,7 @@ def publications(
     per_page: int = PER_PAGE,
     query: dict[str, str] | None = None,
     has_cover=lambda entry: entry.cover is not None,
+    updated: float | None = None,
 ) -> bytes:
     """One page of publications, with next/previous/first/last links."""
     query = dict(query or {})
@@ -83,7 +84,7 @@ def publications(
                 "numberOfItems": len(entries),
                 "itemsPerPage": per_page,
                 "currentPage": page,
-                "modified": stamp(newest(entries)),
+                "modified": stamp(newest(entries) if updated is None else updated),
             },
             "links": links,
             "publications": [
