@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from conftest import epubcheck_problems
 from serving import STORY, Running, make_library
 
 from booksmith.serve import Library, create_app
+from booksmith.serve.web import reader_installed
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (.ci/run installs it)")
 
@@ -80,3 +82,30 @@ def test_the_page_works_without_scripts(server, browser, tmp_path):
     assert page.locator("section.result h2").inner_text() == "The Lamplighter of Harrow"
     assert page.get_by_role("button", name="Add to the library").count() == 1
     context.close()
+
+
+@pytest.mark.skipif(not reader_installed(), reason="needs foliate-js: npm ci --prefix src/booksmith/data/reader")
+def test_read_shows_the_first_chapter_in_the_reading_system(server, browser):
+    """The rendered text of foliate-js (inside its frames), not the XHTML: the book's words are on screen."""
+    page = browser.new_page(viewport={"width": 900, "height": 1000})
+    page.goto(server.url + "/book/lamplighter")
+    page.get_by_role("link", name="Read", exact=True).click()
+    page.wait_for_selector("#reader[data-loaded=true]", timeout=120_000)
+    on_screen = ""
+    deadline = time.monotonic() + 60
+    while "harbour wall with a ladder" not in on_screen and time.monotonic() < deadline:
+        for _ in range(3):
+            on_screen = " ".join(frame_text(frame) for frame in page.frames[1:])
+            if "harbour wall with a ladder" in on_screen:
+                break
+            page.click("#next")
+            page.wait_for_timeout(300)
+    assert "Each evening she walked the length of the harbour wall with a ladder and a flame." in on_screen
+    assert page.locator("#status").count() == 0  # no error shown
+
+
+def frame_text(frame) -> str:
+    try:
+        return frame.locator("body").inner_text(timeout=2000)
+    except Exception:  # a frame that is not a document (yet)
+        return ""

@@ -218,6 +218,8 @@ class Routes:
             Route("/index.html", self.home),
             Route("/book/{key:path}", self.book),
             Route("/static/{name}", self.static),
+            Route("/read/{key:path}", self.read),
+            Route("/reader/{path:path}", self.reader),
             Route("/opds", self.opds_root),
             Route("/opds/all", self.opds_all),
             Route("/opds/recent", self.opds_recent),
@@ -258,6 +260,19 @@ class Routes:
             return _not_found()
         body, mime = found
         return content(request, body, mime)
+
+    async def read(self, request: Request) -> Response:
+        entry = self.library.entry(request.path_params["key"])
+        page = self.web.read_page(entry) if entry else None
+        if page is None:
+            return _not_found()
+        return content(request, page, "text/html; charset=utf-8")
+
+    async def reader(self, request: Request) -> Response:
+        found = web.reader_file(request.path_params["path"])
+        if found is None:
+            return _not_found()
+        return content(request, *found)
 
     # OPDS 1.2.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 from urllib.parse import quote
@@ -12,7 +13,16 @@ from booksmith.serve.library import Library
 
 # The templates, style sheet and script live in data/serve/.
 DATA = files("booksmith") / "data" / "serve"
-STATIC = {"page.css": "text/css; charset=utf-8", "upload.js": "text/javascript; charset=utf-8"}
+STATIC = {
+    "page.css": "text/css; charset=utf-8",
+    "upload.js": "text/javascript; charset=utf-8",
+    "read.js": "text/javascript; charset=utf-8",
+}
+# The reading system behind "Read": foliate-js from the npm registry, installed into the package's data
+# by `npm ci --prefix src/booksmith/data/reader` (.ci/run); without it the page offers no "Read" link.
+READER = files("booksmith") / "data" / "reader" / "node_modules" / "foliate-js"
+READER_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", "": "text/plain"}
+READER_NAME = re.compile(r"[a-z0-9][a-z0-9-]*(\.js|\.css)?|LICENSE")
 BOOKS_PER_PAGE = 50
 
 
@@ -40,13 +50,32 @@ def static_file(name: str) -> tuple[bytes, str] | None:
     return (DATA / name).read_bytes(), STATIC[name]
 
 
+def reader_installed() -> bool:
+    return (READER / "view.js").is_file()
+
+
+def reader_file(path: str) -> tuple[bytes, str] | None:
+    """A file of the reading system: a .js, .css or the licence, by a plain relative path (no traversal)."""
+    parts = path.split("/")
+    if not reader_installed() or not all(READER_NAME.fullmatch(part) for part in parts):
+        return None
+    found = READER.joinpath(*parts)
+    if not found.is_file():
+        return None
+    suffix = "." + parts[-1].rsplit(".", 1)[1] if "." in parts[-1] else ""
+    return found.read_bytes(), READER_TYPES.get(suffix, "text/plain")
+
+
 class Pages:
     def __init__(self, library: Library, allow_upload: bool) -> None:
         self.library = library
         self.allow_upload = allow_upload
 
     def _book(self, entry: Entry) -> dict:
+        epub = next((href for href, _, fmt in opds.book_links(entry) if fmt == "epub"), None)
         return {
+            "read": f"/read/{quote(entry.key)}" if epub and reader_installed() else None,
+            "epub": epub,
             "key": entry.key,
             "title": entry.title,
             "authors": ", ".join(entry.authors),
@@ -86,6 +115,10 @@ class Pages:
 
     def book_page(self, entry: Entry) -> bytes:
         return render("book.html", book=self._book(entry))
+
+    def read_page(self, entry: Entry) -> bytes | None:
+        book = self._book(entry)
+        return render("read.html", book=book) if book["read"] else None
 
     def upload_page(self, results: list[dict], error: str | None = None) -> bytes:
         return render("upload.html", results=results, error=error, allow_upload=self.allow_upload)
