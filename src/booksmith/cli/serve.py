@@ -24,12 +24,23 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
     auth: Annotated[
         str | None,
-        typer.Option("--auth", help=f"Require this user name and the password in ${PASSWORD_ENV} (HTTP basic)."),
+        typer.Option(
+            "--auth", metavar="USER", help=f"Require this user name and the password in ${PASSWORD_ENV} (HTTP basic)."
+        ),
     ] = None,
-    tls_cert: Annotated[Path | None, typer.Option("--tls-cert", help="PEM certificate: serve HTTPS.")] = None,
-    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="PEM private key of --tls-cert.")] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", metavar="FILE", help="PEM private key of --tls-cert.")
+    ] = None,
     cache_size: Annotated[
-        str, typer.Option("--cache-size", help="Disk for books built from texts (e.g. 500M, 2G); oldest used go first.")
+        str,
+        typer.Option(
+            "--cache-size",
+            metavar="SIZE",
+            help="Disk for books built from texts (e.g. 500M, 2G); oldest used go first.",
+        ),
     ] = "1G",
     allow_upload: Annotated[
         bool, typer.Option("--allow-upload", help="Let texts dropped on the web page be added to DIR.")

@@ -94,7 +94,7 @@ class Catalog:
         self.root = root.resolve()
         # A function (Path -> EpubInfo) that reads a .txt's metadata; the server passes the pipeline's.
         self._describe_text = describe_text
-        self._cache: dict[tuple[Path, int, int], EpubInfo] = {}
+        self._cache: dict[Path, tuple[tuple, EpubInfo]] = {}
         self._books: dict[str, Entry] = {}
         self._lock = threading.RLock()
         # Bumped on every change; views and ETags are keyed by it.
@@ -267,17 +267,18 @@ class Catalog:
             return EpubInfo()
         # A text's metadata also depends on its sidecar and booksmith.toml files: their times join the key.
         extra = _config_stamps(path) if path.suffix.lower() == ".txt" else ()
-        key = (path, stat.st_size, stat.st_mtime_ns, extra)
+        key = (stat.st_size, stat.st_mtime_ns, extra)
         with self._lock:
-            if key in self._cache:
-                return self._cache[key]
+            known = self._cache.get(path)
+            if known is not None and known[0] == key:
+                return known[1]
         try:
             info = reader(path)
         except Exception as error:  # an untrusted or broken file must not break the catalog
             log.warning("%s: metadata not read (%s)", path, error)
             info = EpubInfo()
         with self._lock:
-            self._cache[key] = info
+            self._cache[path] = (key, info)  # one per file: a changed file replaces its old entry
         return info
 
 
