@@ -203,6 +203,22 @@ def _not_found() -> Response:
     return PlainTextResponse(NOT_FOUND, status_code=404)
 
 
+async def _upload_form(request: Request, limit: int, max_files: int):
+    """The multipart form of an upload, its files held in memory up to `limit` bytes each, so that
+    nothing is written outside the cache (Starlette's parser spools files over 1 MB to the system's temp)."""
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    class InMemory(MultiPartParser):
+        spool_max_size = limit + 1
+
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UploadRefused(400, "send the file as a form (multipart/form-data), as the page does")
+    try:
+        return await InMemory(request.headers, request.stream(), max_files=max_files, max_fields=5).parse()
+    except MultiPartException as error:
+        raise UploadRefused(400, f"the upload is not a valid form ({error.message})") from None
+
+
 class Routes:
     """The handlers, sharing the library and the uploads."""
 
@@ -458,7 +474,7 @@ class Routes:
         wants_json = "application/json" in request.headers.get("accept", "")
         try:
             self.uploads.check_request(request.headers.get("content-length"), request.headers.get("origin"), request)
-            form = await request.form(max_files=self.uploads.max_files, max_fields=5)
+            form = await _upload_form(request, self.uploads.limit, self.uploads.max_files)
             files = [item for item in form.getlist("file") if hasattr(item, "filename")]
             if not files:
                 raise UploadRefused(400, "no file was sent; choose a .txt file")

@@ -30,7 +30,7 @@ class UploadRefused(Exception):
 class Uploads:
     """The uploads folder: one subfolder per text, named by the digest of its bytes."""
 
-    max_files = 20
+    max_files = 10
 
     def __init__(self, folder: Path, options: BuildOptions, limit: int) -> None:
         self.folder = folder
