@@ -320,7 +320,7 @@ class Routes:
         query = _text(request, "q")
         books, updated = self.library.books(sort, language), self.library.catalog.newest()
         if request.url.path == "/opds/search":
-            books, updated = self.library.search(books, query), None
+            books, updated = self.library.search(query, sort, language), None
         parameters = {"q": query, "sort": sort if sort != default_sort else "", "lang": language}
         body = opds.acquisition_feed(
             books,
@@ -386,12 +386,13 @@ class Routes:
     async def opds2_books(self, request: Request) -> Response:
         path = request.url.path
         sort = "new" if path.endswith("/recent") else "title"
-        books = self.library.books(sort, _text(request, "lang", 20))
+        language = _text(request, "lang", 20)
+        books = self.library.books(sort, language)
         query = _text(request, "query") or _text(request, "q")
         title = {"/opds/v2/recent": "Recently added", "/opds/v2/all": "All books"}.get(path, f"Search: {query}")
         updated = self.library.catalog.newest()
         if path.endswith("/search"):
-            books, updated = self.library.search(books, query), None
+            books, updated = self.library.search(query, sort, language), None
         body = opds2.publications(
             books,
             title,

@@ -41,7 +41,7 @@ class Library:
         for sort in ("title", "author", "new"):
             self.books(sort)
         self.authors(), self.series(), self.languages(), self.catalog.newest()
-        self.search([], "warm")
+        self.search("warm")
 
     def start_watching(self) -> None:
         """Follow the folder's changes in a background thread until `stop_watching`."""
@@ -140,17 +140,20 @@ class Library:
 
         return self.catalog.view(("books", sort, language), only)
 
-    def search(self, books: list[Entry], query: str) -> list[Entry]:
-        """The `books` whose title, an author or the series contains every word of `query` (case-insensitive)."""
+    def search(self, query: str, sort: str = "title", language: str = "") -> list[Entry]:
+        """The books (as `books(sort, language)`) whose title, an author or the series holds every word of `query`."""
+        books = self.books(sort, language)
         words = query.casefold().split()
         if not words:
             return books
 
-        def haystacks(found: list[Entry]) -> dict[str, str]:  # made once per change, not per search
-            return {e.key: " ".join((e.title, *e.authors, e.series or "")).casefold() for e in found}
+        def haystacks(_: list[Entry]) -> list[str]:  # made once per change, in the order of `books`
+            return [" ".join((e.title, *e.authors, e.series or "")).casefold() for e in books]
 
-        searched = self.catalog.view("haystacks", haystacks)
-        return [e for e in books if all(w in searched.get(e.key, "") for w in words)]
+        found = list(zip(books, self.catalog.view(("haystacks", sort, language), haystacks), strict=True))
+        for word in words:  # one plain comprehension per word: 50,000 books in a few milliseconds
+            found = [pair for pair in found if word in pair[1]]
+        return [book for book, _ in found]
 
 
 def language_of(entry: Entry) -> str:

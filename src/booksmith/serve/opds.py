@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
@@ -179,11 +181,31 @@ def acquisition_feed(
                 extra[f"{{{THREAD}}}count"] = str(count)
             _link(feed, FACET, href_with(path, **{**query, group: value}), ACQUISITION, label, **extra)
     for book in entries[(page - 1) * per_page : page * per_page]:
-        book_entry(feed, book, has_cover(book))
+        feed.append(_cached_entry(book, has_cover(book)))
     return _bytes(feed)
 
 
-def book_entry(feed: ET.Element, book: Entry, with_cover: bool) -> None:
+# Made <entry> elements, by the id of their catalog entry (kept alive beside it, so the id stays
+# unique): a feed page copies 100 of them in C instead of building 1,200 elements in Python.
+_ENTRIES: OrderedDict[tuple[int, bool], tuple[Entry, ET._Element]] = OrderedDict()
+CACHED_ENTRIES = 20_000
+
+
+def _cached_entry(book: Entry, with_cover: bool) -> ET._Element:
+    key = (id(book), with_cover)
+    found = _ENTRIES.get(key)
+    if found is None or found[0] is not book:
+        holder = ET.Element(f"{{{ATOM}}}feed", nsmap=NAMESPACES)
+        found = (book, book_entry(holder, book, with_cover))
+        _ENTRIES[key] = found
+        while len(_ENTRIES) > CACHED_ENTRIES:
+            _ENTRIES.popitem(last=False)
+    else:
+        _ENTRIES.move_to_end(key)
+    return copy.deepcopy(found[1])
+
+
+def book_entry(feed: ET.Element, book: Entry, with_cover: bool) -> ET._Element:
     entry = _sub(feed, f"{{{ATOM}}}entry")
     _sub(entry, f"{{{ATOM}}}title", book.title)
     _sub(entry, f"{{{ATOM}}}id", f"urn:booksmith:book:{quote(book.key)}")
@@ -203,6 +225,7 @@ def book_entry(feed: ET.Element, book: Entry, with_cover: bool) -> None:
         _link(entry, THUMBNAIL, "/thumbnail/" + quote(book.key), "image/jpeg")
     for href, mime, fmt in book_links(book):
         _link(entry, ACQUIRE, href, mime, fmt.upper())
+    return entry
 
 
 def series_label(book: Entry) -> str:

@@ -88,7 +88,7 @@ class Pages:
 
     def library_page(self, query: str, sort: str, page: int) -> bytes:
         sort = sort if sort in opds.SORT_TITLES else "title"
-        books = self.library.search(self.library.books(sort), query)
+        books = self.library.search(query, sort)
         pages = max(1, -(-len(books) // BOOKS_PER_PAGE))
         page = min(max(page, 1), pages)
         shown = books[(page - 1) * BOOKS_PER_PAGE : page * BOOKS_PER_PAGE]
