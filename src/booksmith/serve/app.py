@@ -292,7 +292,8 @@ class Routes:
 
     # OPDS 1.2.
 
-    def _facets(self, sort: str, language: str) -> dict:
+    def _facets(self) -> dict:
+        """The facet choices of an acquisition feed: sort orders, and every language with its count."""
         languages = self.library.languages()
         return {
             "sort": [(value, title, None) for value, title in opds.SORT_TITLES.items()],
@@ -329,7 +330,7 @@ class Routes:
             request.url.path,
             page=_page(request),
             query=parameters,
-            facets=self._facets(sort, language),
+            facets=self._facets(),
             active={"sort": sort, "lang": language},
             has_cover=self.library.has_cover,
             updated=updated,

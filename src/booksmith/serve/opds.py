@@ -240,14 +240,6 @@ def about(book: Entry) -> str:
     return " · ".join(part for part in (book.description, series_label(book), formats) if part)
 
 
-def search(entries: list[Entry], query: str) -> list[Entry]:
-    """The books whose title, an author or the series contains every word of `query` (case-insensitive)."""
-    words = query.casefold().split()
-    if not words:
-        return entries
-    return [e for e in entries if all(w in " ".join((e.title, *e.authors, e.series or "")).casefold() for w in words)]
-
-
 def opensearch_description() -> bytes:
     """The OpenSearch description OPDS clients read to search by title or author."""
     root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription", nsmap={None: OPENSEARCH})
