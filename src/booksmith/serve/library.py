@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from booksmith.serve.covers import Covers
 log = logging.getLogger("booksmith.serve")
 UNKNOWN_AUTHOR = "Unknown author"
 UNKNOWN_LANGUAGE = "und"
+# Searches whose results are kept (by catalog version, words, order and language).
+REMEMBERED_SEARCHES = 128
 
 
 class Library:
@@ -30,6 +33,8 @@ class Library:
         self.builds = BuildCache(cache / "builds", self.options, cache_size)
         self.covers = Covers(self.options.render.theme)
         self._stop = threading.Event()
+        self._searches: OrderedDict[tuple, list[Entry]] = OrderedDict()
+        self._searches_lock = threading.Lock()
         self._watcher: threading.Thread | None = None
 
     def scan(self) -> None:
@@ -143,9 +148,15 @@ class Library:
     def search(self, query: str, sort: str = "title", language: str = "") -> list[Entry]:
         """The books (as `books(sort, language)`) whose title, an author or the series holds every word of `query`."""
         books = self.books(sort, language)
-        words = query.casefold().split()
+        words = tuple(query.casefold().split())
         if not words:
             return books
+        # Readers page through the results of one search: the same search again costs nothing.
+        remembered = (self.catalog.version, words, sort, language)
+        with self._searches_lock:
+            if remembered in self._searches:
+                self._searches.move_to_end(remembered)
+                return self._searches[remembered]
 
         def haystacks(_: list[Entry]) -> list[str]:  # made once per change, in the order of `books`
             return [" ".join((e.title, *e.authors, e.series or "")).casefold() for e in books]
@@ -153,7 +164,12 @@ class Library:
         found = list(zip(books, self.catalog.view(("haystacks", sort, language), haystacks), strict=True))
         for word in words:  # one plain comprehension per word: 50,000 books in a few milliseconds
             found = [pair for pair in found if word in pair[1]]
-        return [book for book, _ in found]
+        result = [book for book, _ in found]
+        with self._searches_lock:
+            self._searches[remembered] = result
+            while len(self._searches) > REMEMBERED_SEARCHES:
+                self._searches.popitem(last=False)
+        return result
 
 
 def language_of(entry: Entry) -> str:
