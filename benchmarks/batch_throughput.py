@@ -1,9 +1,11 @@
 """Measure `booksmith batch` on generated folders: files/s for --jobs 1 and 2, re-run time, memory.
 
 Usage: python benchmarks/batch_throughput.py [--files 500] [--large 2000] [--formats epub] [--repeat 1] [--dask 0]
+       [--pdf-engine weasyprint|typst]
 
 Targets (issue 7): EPUB only, >= 30 files/s with --jobs 2 on 2 cores; --jobs 2 >= 1.7x --jobs 1;
 a re-run with nothing changed < 2 s; memory summed over all processes flat from 500 to 2,000 files.
+Issue 16: `--formats pdf --pdf-engine typst` >= 10 stories/s with --jobs 2 on 2 cores.
 Memory is sampled from /proc (Linux): the peak, over the run, of the summed PSS (shared pages
 split between the processes that share them) and RSS of the batch process and all its descendants.
 CPU time (user + system, sampled, so slightly low) is summed over the same processes: unlike
@@ -51,6 +53,8 @@ SYLLABLES = [
     "qua",
     "ros",
 ]
+# The PDF engine every run uses (--pdf-engine), set once by main().
+PDF_ENGINE = ["weasyprint"]
 NAMES = ["Mara", "Teodor", "Ilse", "Bram", "Oona", "Kasimir", "Lene", "Piet"]
 
 
@@ -131,7 +135,7 @@ def memory_kb(pid: int) -> tuple[int, int]:
 def run_batch(source: Path, output: Path, jobs: int, formats: str, *extra: str) -> dict:
     """Run the command once, sampling memory; returns seconds, peak memory and the JSON summary."""
     command = [sys.executable, "-m", "booksmith", "batch", str(source), "-o", str(output), "-f", formats]
-    command += ["--jobs", str(jobs), "--json", "-q", *extra]
+    command += ["--jobs", str(jobs), "--json", "-q", "--pdf-engine", PDF_ENGINE[0], *extra]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = [0, 0]
@@ -205,8 +209,10 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=2000, help="folder size for the memory comparison (0: skip)")
     parser.add_argument("--formats", default="epub")
     parser.add_argument("--repeat", type=int, default=1, help="run --jobs 1 and 2 this many times; keep the fastest")
+    parser.add_argument("--pdf-engine", default="weasyprint", help="weasyprint or typst, for --formats pdf")
     parser.add_argument("--dask", type=int, default=0, help="also run on a local Dask cluster of N one-thread workers")
     args = parser.parse_args()
+    PDF_ENGINE[0] = args.pdf_engine
     ceiling = parallel_ceiling()
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
@@ -231,7 +237,9 @@ def main() -> None:
             assert large["facts"]["converted"] == args.large
             rows.append((f"{args.large} files, --jobs 2", large))
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(f"booksmith batch -f {args.formats} on {os.cpu_count()} cores, Python {sys.version.split()[0]}, load {load}")
+    engine = f" --pdf-engine {args.pdf_engine}" if "pdf" in args.formats else ""
+    python = sys.version.split()[0]
+    print(f"booksmith batch -f {args.formats}{engine} on {os.cpu_count()} cores, Python {python}, load {load}")
     print(f"{'run':<40} {'seconds':>8} {'files/s':>8} {'CPU ms/file':>12} {'peak PSS MB':>12} {'peak RSS MB':>12}")
     for name, result in rows:
         count = result["facts"]["total"]

@@ -192,7 +192,10 @@ def test_library_api_is_usable_from_python(tmp_path):
         ("batch", {"files", "join"}),
         ("watch", {"files", "join", "quiet", "verbose"}),  # watch reports each rebuild as it happens
         # send: the device decides format, page size and where the book goes.
-        ("send", {"files", "join", "output", "formats", "page_size", "verbose", "pdf_variant", "cover_page"}),
+        (
+            "send",
+            {"files", "join", "output", "formats", "page_size", "verbose", "pdf_variant", "pdf_engine", "cover_page"},
+        ),
     ],
 )
 def test_commands_that_build_take_every_build_option(command, not_applicable):

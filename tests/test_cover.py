@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -87,7 +88,7 @@ def test_cover_finds_a_font_for_scripts_eb_garamond_lacks():
     from booksmith.cover import _missing, generated_cover
 
     assert _missing("The Sea") == "" and _missing("Море") == ""
-    assert _missing("البحر") == "ا"
+    assert _missing("البحر") == "البحر" and _missing("月光月") == "月光"
     image = Image.open(io.BytesIO(generated_cover(Metadata(title="البحر", authors=("سلمى",)))))
     assert image.size == (1600, 2560)
 
@@ -100,3 +101,58 @@ def test_charset_file_matches_the_shipped_font():
 
     with TTFont(str(data_path("fonts", "EBGaramond12-Regular.otf")), lazy=True) as font:
         assert shipped_characters() == frozenset(font.getBestCmap())
+
+
+def _fontconfig_with_only(tmp_path: Path, *fonts: Path) -> Path:
+    """A fontconfig configuration that knows only `fonts` (a machine without the fonts a script needs)."""
+    import shutil
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for font in fonts:
+        shutil.copy(font, folder)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+        f"<dir>{folder}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _fresh_font_choice():
+    from booksmith import cover
+
+    for cached in (cover._font, cover.font_covering, cover._cmap_covers):
+        cached.cache_clear()
+
+
+def test_a_cjk_cover_without_a_cjk_font_warns_instead_of_drawing_boxes_silently(tmp_path, monkeypatch, caplog):
+    from booksmith.cover import generated_cover
+    from booksmith.resources import data_path
+
+    latin_only = _fontconfig_with_only(tmp_path, data_path("fonts", "EBGaramond-Bold.ttf"))
+    monkeypatch.setenv("FONTCONFIG_FILE", str(latin_only))
+    _fresh_font_choice()
+    try:
+        with caplog.at_level("WARNING", logger="booksmith.cover"):
+            generated_cover(Metadata(title="月光下的灯塔", authors=("林小雨",)))
+    finally:
+        _fresh_font_choice()
+    warning = " ".join(r.getMessage() for r in caplog.records)
+    assert "月光下的灯塔"[:3] in warning and "fonts-noto-cjk" in warning
+
+
+def test_the_cover_font_draws_every_character_of_the_title():
+    from fontTools.ttLib import TTFont
+
+    from booksmith.cover import font_covering
+
+    _fresh_font_choice()
+    title = "月光下的灯塔，林小雨"
+    found = font_covering(title)
+    if found is None:
+        pytest.skip("no CJK font is installed (.ci/run installs fonts-noto-cjk)")
+    path, index = found
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        assert all(ord(ch) in font.getBestCmap() for ch in title)

@@ -288,3 +288,20 @@ def test_chinese_numeral_and_title_headings_without_di_zhang():
     book = book_of(f"作品集序\n\n{prose}\n\n{chapters}{numbered_list}{prose}")
     assert [c.title for c in book.chapters] == ["作品集序", "一", "二", "三", "四"]
     assert book.chapters[1].subtitle == "晨港"
+
+
+def test_chinese_stories_headed_by_titles_with_numbered_sections():
+    prose = "那天早上海面很平静，船一艘接一艘地回到了旧港，岸上的人们一边等待一边说着昨夜的风浪。"
+    story = f"{prose}\n\n{prose}\n\n{prose}"
+    sections = "\n\n".join(f"{n}\n\n{story}" for n in "一二三")
+    gap = "\n\n\n\n"
+    text = f"沙滩上的饭店{gap}{story}{gap}港口的婚礼{gap}{sections}{gap}夜里的灯塔{gap}{story}"
+    book = book_of(text)
+    assert [c.title for c in book.chapters if c.kind == "chapter"] == ["沙滩上的饭店", "港口的婚礼", "夜里的灯塔"]
+
+
+def test_a_note_mark_on_a_heading_is_accounted_for():
+    text = f"ГЛАВА I\n\nГАВАНЬ[1]\n\n{RUSSIAN}\n\nГЛАВА II\n\n{RUSSIAN}\n\n[1] Старое название."
+    structured = structure(clean(text))
+    assert structured.book.chapters[0].subtitle == "Гавань"
+    assert [(r.text, r.reason) for r in structured.removed] == [("[1]", "a note's mark on a heading")]

@@ -1,5 +1,5 @@
 """Render the README's pictures: the overview of an example book, and a chapter opening and a body page
-of each theme, from sample.txt.
+of each theme from each PDF engine (WeasyPrint: pdf-THEME-*.png; Typst: pdf-typst-THEME-*.png), from sample.txt.
 
 Usage: python docs/images/make_pictures.py  (needs poppler's pdftoppm)
 """
@@ -29,14 +29,16 @@ def render(pdf: Path, number: int, target: Path, resolution: str) -> Path:
     return target.with_suffix(".png")
 
 
-def themes(folder: Path) -> None:
-    for theme in ("classic", "modern"):
-        options = BuildOptions(formats=("pdf",), render=RenderOptions(theme=theme, timestamp=0))
-        (pdf,) = convert(HERE / "sample.txt", folder / theme, options)
-        labels = PdfReader(pdf).page_labels
-        for name, label in (("opening", "1"), ("body", "2")):
-            target = render(pdf, labels.index(label) + 1, HERE / f"pdf-{theme}-{name}", RESOLUTION)
-            print(target)
+def themes(folder: Path, engines: tuple[str, ...] = ("weasyprint", "typst")) -> None:
+    for engine in engines:
+        prefix = "pdf-" if engine == "weasyprint" else f"pdf-{engine}-"
+        for theme in ("classic", "modern"):
+            options = BuildOptions(formats=("pdf",), render=RenderOptions(theme=theme, timestamp=0, pdf_engine=engine))
+            (pdf,) = convert(HERE / "sample.txt", folder / engine / theme, options)
+            labels = PdfReader(pdf).page_labels
+            for name, label in (("opening", "1"), ("body", "2")):
+                target = render(pdf, labels.index(label) + 1, HERE / f"{prefix}{theme}-{name}", RESOLUTION)
+                print(target)
 
 
 def overview(folder: Path) -> None:

@@ -6,6 +6,7 @@ Why by hand: no library lays out a title page as an image; Pillow draws it.
 from __future__ import annotations
 
 import io
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ PALETTES = {
     "modern": ((31, 42, 54), (250, 250, 248), (224, 184, 79)),
 }
 MARGIN = 160
+log = logging.getLogger("booksmith.cover")
 
 
 def cover_image(metadata: Metadata, options: RenderOptions) -> bytes:
@@ -148,13 +150,13 @@ def _background(theme: str):
 
 @cache
 def _font(style: str, size: int, script_sample: str = ""):
-    """EB Garamond, or for a script it lacks (Arabic, Hebrew, CJK …) a system font that has it."""
+    """EB Garamond, or for a script it lacks (Arabic, Hebrew, CJK …) an installed font that draws it."""
     from PIL import ImageFont
 
-    path = str(data_path("fonts", f"EBGaramond12-{style}.otf"))
+    path, index = str(data_path("fonts", f"EBGaramond12-{style}.otf")), 0
     if script_sample:
-        path = _system_font_for(script_sample) or path
-    return ImageFont.truetype(path, size)
+        path, index = font_covering(script_sample) or (path, index)
+    return ImageFont.truetype(path, size, index=index)
 
 
 @cache
@@ -169,27 +171,79 @@ def shipped_characters() -> frozenset[int]:
 
 
 def _missing(text: str) -> str:
-    """The first character of `text` the shipped font cannot draw, or ''."""
+    """The characters of `text` the shipped font cannot draw, each once, in order of appearance ('' if none)."""
     covered = shipped_characters()
-    return next((ch for ch in text if not ch.isspace() and ord(ch) not in covered), "")
+    return "".join(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in covered))
 
 
 @cache
-def _system_font_for(character: str) -> str | None:
-    # fontconfig knows which installed font covers a script; without it the shipped font draws what it can.
+def font_covering(characters: str) -> tuple[str, int] | None:
+    """A font file (and its index in a collection) whose cmap has every one of `characters`, or None.
+
+    fontconfig's `fc-match` answers with its best font even when that font lacks
+    the glyphs (DejaVu for Chinese on a machine without a CJK font), which drew
+    boxes on covers; so every candidate is checked against its own cmap: the
+    installed fonts fontconfig lists as covering the characters, then the fonts
+    bundled with booksmith. With none, the cover is drawn anyway and a warning
+    names the characters and the fix.
+    """
+    for path, index in (*_system_fonts_covering(characters), *_bundled_fonts()):
+        if _cmap_covers(path, index, characters):
+            return path, index
+    log.warning(
+        "the cover's text has characters no installed font draws (%s); they show as boxes on the cover. "
+        "Install a font for the script (e.g. Debian's fonts-noto-cjk, fonts-noto-core) or give --cover an image",
+        characters[:12],
+    )
+    return None
+
+
+def _system_fonts_covering(characters: str) -> list[tuple[str, int]]:
+    """fontconfig's fonts that claim every character, regular faces first (fc-list, not fc-match: see above)."""
     import shutil
     import subprocess
 
-    if shutil.which("fc-match") is None:
-        return None
-    query = f":charset={ord(character):x}"
+    if shutil.which("fc-list") is None:
+        return []
+    query = ":charset=" + " ".join(f"{ord(ch):x}" for ch in characters)
     try:
-        found = subprocess.run(
-            ["fc-match", "--format=%{file}", query], capture_output=True, text=True, timeout=5, check=False
-        ).stdout.strip()
+        listed = subprocess.run(
+            ["fc-list", "--format=%{file}|%{index}|%{style[0]}\n", query],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    return found if found.lower().endswith((".ttf", ".otf", ".ttc")) else None
+        return []
+    fonts = []
+    for line in sorted(set(listed.splitlines())):
+        path, _, rest = line.partition("|")
+        index, _, style = rest.partition("|")
+        if path.lower().endswith((".ttf", ".otf", ".ttc")) and index.isdigit():
+            # Regular before bold and italic, then a stable order (the same cover on every run).
+            fonts.append((style.lower() not in ("regular", "book", "normal"), path, int(index)))
+    return [(path, index) for _, path, index in sorted(fonts)]
+
+
+def _bundled_fonts() -> list[tuple[str, int]]:
+    """Fallback fonts shipped with booksmith for scripts EB Garamond lacks (src/booksmith/fonts/, if present)."""
+    folder = Path(__file__).parent / "fonts"
+    if not folder.is_dir():
+        return []
+    return [(str(p), 0) for p in sorted(folder.rglob("*")) if p.suffix.lower() in (".ttf", ".otf")]
+
+
+@cache
+def _cmap_covers(path: str, index: int, characters: str) -> bool:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+    except Exception:  # a font file fontTools cannot read is skipped, not fatal
+        return False
+    return all(ord(ch) in cmap for ch in characters)
 
 
 def _jpeg(image) -> bytes:

@@ -13,6 +13,7 @@ QUOTE_STYLES = ("auto", "american", "british")
 FORMATS = ("epub", "pdf", "kepub")
 PAGE_SIZES = ("a5", "a4", "letter", "trade", "pocket", "ereader")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+PDF_ENGINES = ("weasyprint", "typst")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +75,8 @@ class RenderOptions:
     cover_page: bool = False
     # Worker processes laying out the PDF's chapters; None uses every CPU, 1 lays out in-process.
     pdf_workers: int | None = None
+    # What lays out the PDF, one of PDF_ENGINES: WeasyPrint (HTML and CSS) or Typst (many times faster).
+    pdf_engine: str = "weasyprint"
 
 
 @dataclass(frozen=True, kw_only=True)

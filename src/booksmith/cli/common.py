@@ -75,6 +75,10 @@ PdfVariant = Annotated[
     str | None,
     typer.Option("--pdf-variant", metavar="NAME", help="PDF standard: pdf/ua-1 (tagged) or pdf/a-3b (archival)."),
 ]
+PdfEngine = Annotated[
+    str,
+    typer.Option("--pdf-engine", metavar="NAME", help="What sets the PDF: weasyprint or typst (many times faster)."),
+]
 CoverPage = Annotated[
     bool,
     typer.Option("--cover-page", help="Put the cover (--cover, else a generated one) on the first PDF page."),

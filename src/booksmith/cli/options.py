@@ -16,6 +16,7 @@ from booksmith.options import (
     FORMATS,
     PAGE_SIZES,
     PARAGRAPH_CONVENTIONS,
+    PDF_ENGINES,
     PDF_VARIANTS,
     QUOTE_STYLES,
     BuildOptions,
@@ -65,6 +66,7 @@ def _build_flags(
     page_size: c.PageSize = "a5",
     font_size: c.FontSize = None,
     pdf_variant: c.PdfVariant = None,
+    pdf_engine: c.PdfEngine = "weasyprint",
     cover_page: c.CoverPage = False,
     no_verify: c.NoVerify = False,
 ) -> None:
@@ -145,6 +147,7 @@ def _build_options(
     page_size: str,
     font_size: float | None,
     pdf_variant: str | None,
+    pdf_engine: str,
     cover_page: bool,
     no_verify: bool,
     timestamp: int | None,
@@ -153,6 +156,7 @@ def _build_options(
     _choice("--paragraphs", paragraphs, PARAGRAPH_CONVENTIONS)
     _choice("--page-size", page_size, PAGE_SIZES)
     _choice("--pdf-variant", pdf_variant, PDF_VARIANTS)
+    _choice("--pdf-engine", pdf_engine, PDF_ENGINES)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
     if cover_page and no_cover:
@@ -189,6 +193,7 @@ def _build_options(
             no_cover=no_cover,
             embed_fonts=embed_fonts,
             pdf_variant=pdf_variant,
+            pdf_engine=pdf_engine,
             cover_page=cover_page,
         ),
         formats=parse_formats(formats),

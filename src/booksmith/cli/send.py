@@ -18,7 +18,7 @@ KEYRING_SERVICE = "booksmith-smtp"
 
 
 # The device decides the format and the PDF page size.
-@with_build_flags(omit=("formats", "page_size", "pdf_variant", "cover_page"))
+@with_build_flags(omit=("formats", "page_size", "pdf_variant", "pdf_engine", "cover_page"))
 def send(
     files: Annotated[list[str], typer.Argument(help="Text files (built first) or built books.", show_default=False)],
     to: Annotated[

@@ -1,9 +1,10 @@
-"""`booksmith serve`: share a folder of books with e-readers as an OPDS catalog and a web page."""
+"""`booksmith serve`: share a folder of books with e-readers as OPDS catalogs and a web page."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ import typer
 from booksmith.cli import common as c
 
 PASSWORD_ENV = "BOOKSMITH_SERVE_PASSWORD"
+SIZE = re.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)b?\s*")
 
 
 def serve(
@@ -22,17 +24,36 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
     auth: Annotated[
         str | None,
-        typer.Option("--auth", help=f"Require this user name and the password in ${PASSWORD_ENV} (HTTP basic)."),
+        typer.Option(
+            "--auth", metavar="USER", help=f"Require this user name and the password in ${PASSWORD_ENV} (HTTP basic)."
+        ),
     ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", metavar="FILE", help="PEM private key of --tls-cert.")
+    ] = None,
+    cache_size: Annotated[
+        str,
+        typer.Option(
+            "--cache-size",
+            metavar="SIZE",
+            help="Disk for books built from texts (e.g. 500M, 2G); oldest used go first.",
+        ),
+    ] = "1G",
+    allow_upload: Annotated[
+        bool, typer.Option("--allow-upload", help="Let texts dropped on the web page be added to DIR.")
+    ] = False,
     page_size: c.PageSize = "ereader",
     theme: c.Theme = "classic",
     debug: c.Debug = False,
 ) -> None:
-    """Serve DIR at /opds (OPDS catalog) and / (a page for e-reader browsers); .txt files are built on request."""
+    """Serve DIR at /opds (OPDS 1.2), /opds/v2 (OPDS 2.0) and / (a web page); .txt files are built on request."""
     import platformdirs
 
+    from booksmith import serve as server
     from booksmith.cli.options import build_options
-    from booksmith.serve import Credentials, Library, make_server
 
     if not directory.is_dir():
         raise c.fail(f"{directory}: is not a folder; give the folder of books to serve")
@@ -41,26 +62,52 @@ def serve(
         password = os.environ.get(PASSWORD_ENV)
         if not password:
             raise c.fail(f"--auth {auth} needs the password in the environment variable {PASSWORD_ENV}")
-        credentials = Credentials(auth, password)
+        credentials = server.Credentials(auth, password)
+    limit = _bytes(cache_size)
+    if (tls_cert is None) != (tls_key is None):
+        raise c.fail("--tls-cert and --tls-key go together; give both PEM files")
+    tls = server.Tls(tls_cert, tls_key) if tls_cert and tls_key else None
+    if tls:
+        c.guarded(lambda: server.check_tls(tls), debug=debug)
     if host not in ("127.0.0.1", "localhost", "::1"):
         c.warn(
             f"serving on {host}: anyone who can reach this address can download the books"
             + ("" if credentials else "; add --auth USER to ask for a password")
+            + ("" if tls else "; add --tls-cert and --tls-key beyond your own network")
         )
+    listener = c.guarded(lambda: server.bind(host, port), debug=debug)
     options = build_options(
         {"formats": "epub", "theme": theme, "page_size": page_size}, timestamp=c.source_date_epoch()
     )
     cache = Path(platformdirs.user_cache_dir("booksmith")) / "serve"
-    server = c.guarded(lambda: make_server(Library(directory, cache, options), host, port, credentials), debug=debug)
+    library = server.Library(directory, cache, options, cache_size=limit)
     _log_requests()
-    bound_host, bound_port = server.server_address[:2]
-    typer.echo(f"Serving {directory} at http://{bound_host}:{bound_port}/ (OPDS: /opds); Ctrl+C stops", err=True)
+    typer.echo(f"Reading {directory}…", err=True)
+    library.scan()
+    library.start_watching()
+    bound_host, bound_port = listener.getsockname()[:2]
+    scheme = "https" if tls else "http"
+    typer.echo(
+        f"Serving {len(library.catalog)} books from {directory} at {scheme}://{bound_host}:{bound_port}/ "
+        "(OPDS: /opds, /opds/v2); Ctrl+C stops",
+        err=True,
+    )
+    app = server.create_app(library, credentials, allow_upload=allow_upload)
     try:
-        server.serve_forever()
+        server.make_server(app, listener, tls).run(sockets=[listener])
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        library.stop_watching()
+        listener.close()
+
+
+def _bytes(text: str) -> int:
+    match = SIZE.fullmatch(text)
+    if not match:
+        raise c.fail(f"--cache-size {text}: not a size; write it like 500M or 2G")
+    number, unit = float(match.group(1)), match.group(2).lower()
+    return int(number * {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[unit])
 
 
 def _log_requests() -> None:

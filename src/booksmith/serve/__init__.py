@@ -1,18 +1,13 @@
-"""Serve a folder of books over HTTP as an OPDS catalog and an e-reader web page."""
+"""Serve a folder of books over HTTP: OPDS 1.2 and 2.0 catalogs and a web page, on Starlette and uvicorn.
+
+Split by concern: catalog (the books in memory, kept current), covers, cache (builds on request),
+opds and opds2 (feeds), web (the page; templates in data/serve), uploads, app (routes), server (uvicorn).
+"""
 
 from __future__ import annotations
 
-from booksmith.serve.server import BookServer, Credentials, Library
+from booksmith.serve.app import Credentials, create_app
+from booksmith.serve.library import Library
+from booksmith.serve.server import Tls, bind, check_tls, make_server
 
-__all__ = ["BookServer", "Credentials", "Library", "make_server"]
-
-
-def make_server(library: Library, host: str = "127.0.0.1", port: int = 8080, credentials: Credentials | None = None):
-    """A server for `library` bound to host:port (port 0 picks a free one); call serve_forever() on it."""
-    from booksmith.errors import BooksmithError
-
-    try:
-        return BookServer((host, port), library, credentials)
-    except OSError as error:
-        reason = error.strerror or error
-        raise BooksmithError(f"cannot listen on {host}:{port} ({reason}); choose another --port") from None
+__all__ = ["Credentials", "Library", "Tls", "bind", "check_tls", "create_app", "make_server"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import posixpath
@@ -80,45 +79,173 @@ def ending_of(name: str) -> str | None:
     return "epub" if lowered.endswith(".epub") else None
 
 
+# How many of a catalog's derived views (sorted lists, groups) are kept per version.
+SORTS = ("title", "author", "new")
+
+
 class Catalog:
-    """The books of one folder, rescanned when asked; file metadata is cached by size and mtime."""
+    """The books of one folder, held in memory: scanned once, then kept current by `refresh` (the watcher).
+
+    Requests read `entries()` and `get()`, never the disk; derived views (sorted lists, groups) are
+    computed once per change and shared by every request until the next one.
+    """
 
     def __init__(self, root: Path, describe_text) -> None:
         self.root = root.resolve()
         # A function (Path -> EpubInfo) that reads a .txt's metadata; the server passes the pipeline's.
         self._describe_text = describe_text
-        self._cache: dict[tuple[Path, int, int], EpubInfo] = {}
-        self._lock = threading.Lock()
+        self._cache: dict[Path, tuple[tuple, EpubInfo]] = {}
+        self._books: dict[str, Entry] = {}
+        self._lock = threading.RLock()
+        # Bumped on every change; views and ETags are keyed by it.
+        self.version = 0
+        self._views: dict[object, object] = {}
+        self._scanned = False
 
-    def entries(self) -> list[Entry]:
-        """Every book under the folder, sorted by title."""
+    def scan(self) -> None:
+        """Read the whole folder (once, at start)."""
+        books = {key: self._entry(key, files) for key, files in self._groups(self._files(self.root)).items()}
+        with self._lock:
+            self._books = {key: entry for key, entry in books.items() if entry is not None}
+            self._changed()
+            self._scanned = True
+
+    def refresh(self, paths) -> bool:
+        """Bring the books of the changed `paths` (files or folders, present or gone) up to date."""
+        keys: set[str] = set()
+        subtrees: set[str] = set()
+        for path in paths:
+            path = Path(path)
+            try:
+                relative = path.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            if path.suffix.lower() == ".toml" and path.name != FOLDER_CONFIG:
+                keys.add(relative[: -len(".toml")])  # a text's sidecar
+            elif path.name == FOLDER_CONFIG or not _book_format(path.name):
+                # A folder (added, removed or renamed) or a booksmith.toml: its whole subtree may change.
+                subtrees.add(relative if path.name != FOLDER_CONFIG else posixpath.dirname(relative))
+            else:
+                keys.add(_key_of(relative))
+        with self._lock:
+            for subtree in subtrees:
+                prefix = "" if subtree in ("", ".") else subtree + "/"
+                keys.update(key for key in self._books if key.startswith(prefix) or key == subtree)
+                folder = self.root / subtree
+                if folder.is_dir():
+                    keys.update(self._groups(self._files(folder)))
+        if not keys:
+            return False
+        updated = {key: self._entry_from_disk(key) for key in keys}
+        with self._lock:
+            for key, entry in updated.items():
+                if entry is None:
+                    self._books.pop(key, None)
+                else:
+                    self._books[key] = entry
+            self._changed()
+        return True
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._views = {}
+
+    def view(self, name: object, compute):
+        """A derived view of the books, computed once per catalog version."""
+        with self._lock:
+            if name in self._views:
+                return self._views[name]
+            version, books = self.version, list(self._books.values())
+        value = compute(books)
+        with self._lock:
+            if self.version == version:
+                self._views[name] = value
+        return value
+
+    def entries(self, sort: str = "title") -> list[Entry]:
+        """Every book, by title (default), by author, or newest first ("new")."""
+        order = {
+            "title": lambda e: (e.title.casefold(), e.key),
+            "author": lambda e: (tuple(a.casefold() for a in e.authors) or ("\uffff",), e.title.casefold(), e.key),
+            "new": lambda e: (-e.updated, e.title.casefold(), e.key),
+        }[sort if sort in SORTS else "title"]
+        return self.view(("sorted", sort), lambda books: sorted(books, key=order))
+
+    def newest(self) -> float:
+        """When the newest book changed (seconds since the epoch), for the feeds' <updated>."""
+        return self.view("newest", lambda books: max((e.updated for e in books), default=0.0))
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            return self._books.get(key)
+
+    def __len__(self) -> int:
+        return len(self._books)
+
+    def watch(self, stop, changed=lambda: None) -> None:
+        """Follow changes to the folder until `stop` (a threading.Event) is set; run it in a thread.
+
+        `changed` is called after each update (the library uses it to rebuild its views off the request path)."""
+        import watchfiles
+
+        # A short debounce so that a copied or renamed book shows within a second.
+        for changes in watchfiles.watch(self.root, stop_event=stop, debounce=250, step=50, recursive=True):
+            try:
+                if self.refresh(path for _, path in changes):
+                    changed()
+            except Exception:  # the watcher must outlive one unreadable file
+                log.exception("catalog update failed")
+
+    def _entry_from_disk(self, key: str) -> Entry | None:
+        folder = self.root / posixpath.dirname(key)
+        stem = posixpath.basename(key)
+        if not folder.is_dir() or not inside(self.root, folder):
+            return None
+        candidates = []
+        for name in (stem + ".txt", *(stem + suffix for suffix, _ in FORMATS.values())):
+            for path in (folder / name, *(folder / n for n in _case_variants(folder, name))):
+                candidates.append(path)
+        files = [path for path in dict.fromkeys(candidates) if self._served(path)]
+        found = self._groups(files).get(key)
+        return self._entry(key, found) if found else None
+
+    def _groups(self, paths) -> dict[str, dict[str, Path]]:
         groups: dict[str, dict[str, Path]] = {}
-        for path in self._files():
+        for path in paths:
             relative = path.relative_to(self.root).as_posix()
-            fmt = "txt" if relative.lower().endswith(".txt") else ending_of(relative)
-            suffix = ".txt" if fmt == "txt" else FORMATS[fmt][0]
-            groups.setdefault(relative[: -len(suffix)], {})[fmt] = path
-        entries = [self._entry(key, files) for key, files in groups.items()]
-        return sorted(entries, key=lambda e: (e.title.casefold(), e.key))
+            groups.setdefault(_key_of(relative), {})[_book_format(relative)] = path
+        return groups
 
-    def _files(self):
+    def _files(self, top: Path):
         """Regular files with a served ending, never following links out of the folder or into hidden ones."""
-        for folder, subfolders, names in os.walk(self.root):
+        for folder, subfolders, names in os.walk(top):
             subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
             for name in sorted(names):
-                if name.startswith(".") or not (name.lower().endswith(".txt") or ending_of(name)):
-                    continue
                 path = Path(folder) / name
-                if inside(self.root, path) and path.is_file():
+                if self._served(path):
                     yield path
 
-    def _entry(self, key: str, found: dict[str, Path]) -> Entry:
+    def _served(self, path: Path) -> bool:
+        name = path.name
+        if name.startswith(".") or not _book_format(name):
+            return False
+        if not _utf8(path):
+            log.warning("%r: skipped, its name is not UTF-8; rename it", os.fsencode(path))
+            return False
+        hidden = any(part.startswith(".") for part in path.relative_to(self.root).parts)
+        return not hidden and inside(self.root, path) and path.is_file()
+
+    def _entry(self, key: str, found: dict[str, Path]) -> Entry | None:
+        found = dict(found)
         source = found.pop("txt", None)
+        try:
+            newest = max(path.stat().st_mtime for path in (*found.values(), *([source] if source else [])))
+        except OSError:  # removed while being read; the watcher reports it next
+            return None
         described = next((self._info(found[f], read_epub) for f in ("epub", "kepub") if f in found), None)
         if described is None and source is not None:
             described = self._info(source, self._describe_text)
         described = described or EpubInfo()
-        newest = max(path.stat().st_mtime for path in (*found.values(), *([source] if source else [])))
         return Entry(
             key=key,
             title=described.title or PurePosixPath(key).name,
@@ -134,19 +261,65 @@ class Catalog:
         )
 
     def _info(self, path: Path, reader) -> EpubInfo:
-        stat = path.stat()
-        key = (path, stat.st_size, stat.st_mtime_ns)
+        try:
+            stat = path.stat()
+        except OSError:
+            return EpubInfo()
+        # A text's metadata also depends on its sidecar and booksmith.toml files: their times join the key.
+        extra = _config_stamps(path) if path.suffix.lower() == ".txt" else ()
+        key = (stat.st_size, stat.st_mtime_ns, extra)
         with self._lock:
-            if key in self._cache:
-                return self._cache[key]
+            known = self._cache.get(path)
+            if known is not None and known[0] == key:
+                return known[1]
         try:
             info = reader(path)
         except Exception as error:  # an untrusted or broken file must not break the catalog
             log.warning("%s: metadata not read (%s)", path, error)
             info = EpubInfo()
         with self._lock:
-            self._cache[key] = info
+            self._cache[path] = (key, info)  # one per file: a changed file replaces its old entry
         return info
+
+
+FOLDER_CONFIG = "booksmith.toml"
+
+
+def _book_format(name: str) -> str | None:
+    return "txt" if name.lower().endswith(".txt") else ending_of(name)
+
+
+def _key_of(relative: str) -> str:
+    fmt = _book_format(relative)
+    suffix = ".txt" if fmt == "txt" else FORMATS[fmt][0]
+    return relative[: -len(suffix)]
+
+
+def _case_variants(folder: Path, name: str) -> list[str]:
+    """Names in `folder` equal to `name` but for case (Book.EPUB for book.epub), cheaply: only when asked."""
+    try:
+        return [n for n in os.listdir(folder) if n.lower() == name.lower() and n != name]
+    except OSError:
+        return []
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _config_stamps(text: Path) -> tuple:
+    """(path, mtime) of the text's sidecar and every booksmith.toml above it: what its metadata reads."""
+    stamps = []
+    for candidate in (text.with_suffix(".toml"), *(folder / FOLDER_CONFIG for folder in text.parents)):
+        try:
+            stamps.append((str(candidate), candidate.stat().st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(stamps)
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -238,22 +411,3 @@ def _cover(package, archive: zipfile.ZipFile, path: Path, base: str) -> Cover | 
 def cover_bytes(cover: Cover) -> bytes:
     with zipfile.ZipFile(cover.epub) as archive:
         return _member(archive, cover.member, MAX_COVER_BYTES)
-
-
-def thumbnail_bytes(cover: Cover, height: int = 240) -> bytes:
-    """A JPEG of the cover at most `height` pixels high, for catalog lists."""
-    return _thumbnail(cover, cover.epub.stat().st_mtime_ns, height)
-
-
-@functools.lru_cache(maxsize=256)
-def _thumbnail(cover: Cover, mtime_ns: int, height: int) -> bytes:
-    """Cached by the EPUB's change time: a catalog page asks for every thumbnail again."""
-    import io
-
-    from PIL import Image
-
-    with Image.open(io.BytesIO(cover_bytes(cover))) as image:
-        image.thumbnail((height, height))
-        output = io.BytesIO()
-        image.convert("RGB").save(output, "JPEG", quality=85)
-    return output.getvalue()

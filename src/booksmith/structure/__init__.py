@@ -17,6 +17,7 @@ from booksmith.structure.boilerplate import (
     take_credits,
 )
 from booksmith.structure.breaks import drop_opening_breaks, is_break_mark
+from booksmith.structure.candidates import NOTE_MARK
 from booksmith.structure.chapters import build_chapters, numbering_warnings
 from booksmith.structure.cjk import split_volume_headings
 from booksmith.structure.explain import explain
@@ -95,12 +96,17 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     # Dropped items (a typed contents) and scene-break marks ("oOo" is an ornament, not a word)
     # are left out of the text the word check compares with the book; "XXX" heading chapter 30 is a word.
     headed = {item.lines[0].number for item in marked if item.kind == "heading"}
+    heading_lines = {line.number for item in marked if item.kind in ("heading", "consumed") for line in item.lines}
     kept = []
     for line in lines:
         if first is None or line.number < first or line.number in dropped:
             continue
         if line.number not in headed and is_break_mark(line.text):
             removed.append(Removal(line.number, line.text.strip(), "a scene-break mark, drawn as the book's ornament"))
+        elif line.number in heading_lines and NOTE_MARK.search(line.text):
+            # "ПОДПОЛЬЕ[1]": the heading shows its title without the note's mark.
+            removed.append(Removal(line.number, "".join(NOTE_MARK.findall(line.text)), "a note's mark on a heading"))
+            kept.append(NOTE_MARK.sub("", line.text))
         else:
             kept.append(line.text)
     body = "\n".join(kept)

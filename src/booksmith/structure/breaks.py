@@ -56,8 +56,6 @@ ATTRIBUTED = re.compile(r"[.!?”’\"'](?:—|--)\s*[_*]?[A-Z][A-Z .'’]{2,40}
 # Lines in capitals, no more than this many, are a heading or a signature.
 HEADING_LINES = 3
 SPEECH_OPENERS = ("「", "『", "（", "(", "“", '"', "—", "―", "-")
-# Breaks read from blank lines more often than one in this many paragraphs may be the text's spacing.
-SPACING_SUSPECT = 8
 # A chapter's opening (an epigraph and its source, a dateline, a subtitle): at most this many words and items.
 OPENING_WORDS = 80
 OPENING_ITEMS = 2
@@ -155,11 +153,10 @@ class GapReading:
 
         Blank lines are the weakest evidence a text gives. Say so, with the lines and
         the option that settles it, when as many wide gaps were read as spacing as
-        were taken for breaks, when breaks come every few paragraphs, or when wide
-        gaps between prose were taken for spacing only because there are many.
+        were taken for breaks, or when wide gaps between prose were taken for
+        spacing only because there are many.
         """
         breaks = [item for item in items if item.kind == "break" and item.why]
-        paragraphs = sum(1 for item in items if item.kind in ("para", "verse"))
         settle = "give --scene-break-lines N (N blank lines make a break; 0: blank lines never do)"
         if self.spacing:
             return [
@@ -167,7 +164,7 @@ class GapReading:
                 f"text's spacing, not as scene breaks, because there are so many; if they are breaks, give "
                 f"--scene-break-lines {self.ordinary}"
             ]
-        if not breaks or (len(self.rejected) < len(breaks) and len(breaks) * SPACING_SUSPECT <= paragraphs):
+        if not breaks or len(self.rejected) < max(2, len(breaks)):
             return []
         where = ", ".join(str(item.lines[0].number) for item in breaks[:5]) + (", …" * (len(breaks) > 5))
         others = f", and {len(self.rejected)} other wide gaps were read as spacing" if self.rejected else ""

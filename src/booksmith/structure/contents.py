@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from booksmith.structure.candidates import heading_level, patterns
+from booksmith.structure.candidates import heading_level, patterns, uncased
 from booksmith.structure.lines import Item
 
 
@@ -105,7 +105,9 @@ def _names_of(items: list[Item], index: int) -> set[str]:
 def starts_prose(items: list[Item], index: int) -> bool:
     if index >= len(items) or items[index].kind != "para":
         return False
-    return len(items[index].lines) > 2 or len(items[index].text) > 90
+    text = items[index].text
+    # A CJK character says about as much as two or three Latin letters.
+    return len(items[index].lines) > 2 or len(text) > 90 or (uncased(text) and len(text) > 40)
 
 
 def _heading_run(items: list[Item], limit: int) -> int | None:

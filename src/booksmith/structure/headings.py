@@ -10,6 +10,7 @@ from booksmith.resources import data_toml
 from booksmith.structure.candidates import (
     AUTHOR_NOTE,
     HEADING_ORNAMENTS,
+    NOTE_MARK,
     OPENERS,
     heading_level,
     in_capitals,
@@ -266,21 +267,30 @@ def _layout_headings(items: list[Item]) -> None:
     ("THE GIFT OF THE MAGI"); three or more such lines, and nothing else that
     heads anything, make them the chapters.
     """
-    if any(item.kind == "heading" and item.level in ("chapter", "section") for item in items):
-        return  # parts alone ("FIRST PART") leave the chapters to find
+    # Parts alone ("FIRST PART") leave the chapters to find, and bare numbers may be sections of them.
+    if any(item.kind == "heading" and item.level in ("chapter", "section") and item.word != "number" for item in items):
+        return
     found = [
         index
         for index in range(len(items) - 1)
         if (items[index].gap >= WIDE_GAP if index else starts_prose(items, 1))
         and items[index].kind == "para"
         and len(items[index].lines) == 1
-        and _caps_title(items[index].text)
-        and items[index + 1].kind in ("para", "verse", "break")
+        and (_caps_title(items[index].text) or _cjk_title(items[index].text))
+        and (items[index + 1].kind in ("para", "verse", "break") or items[index + 1].word == "number")
     ]
     if len(found) >= 3:
+        for item in items:
+            if item.kind == "heading" and item.word == "number":
+                item.level, item.why = "section", "a bare number inside a story headed by its title: a section"
         for index in found:
             why = f"one of {len(found)} lines in capitals set apart by wide gaps, in a text with no heading words"
             _make_heading(items[index], "chapter", None, "layout", why)
+
+
+def _cjk_title(text: str) -> bool:
+    """A story's title in a script without capitals: short, not closed like a sentence ("沙漠中的饭店")."""
+    return uncased(text) and short_cjk_title(text) and not text.endswith(("。", "！", "？", "，", "…"))
 
 
 def _caps_title(text: str) -> bool:
@@ -332,7 +342,7 @@ def _attach_subtitles(items: list[Item]) -> None:
             after.kind = "consumed"
         elif not text.isupper() and after is not None and _title_like(after) and len(after.text) < 40:
             continue  # two short lines after a heading: only a title in capitals is one
-        item.subtitle = text
+        item.subtitle = NOTE_MARK.sub("", text)  # "ГАВАНЬ[1]": the note's mark is not the title's
         following.kind = "consumed"
 
 

@@ -13,6 +13,8 @@ from booksmith.structure.candidates import MAX_HEADING, SENTENCE_STOPS, in_capit
 from booksmith.structure.labels import SMALL_WORDS, readable_case
 from booksmith.structure.lines import Item
 
+# The second title of a book's "Title; or, the Other Title".
+ALTERNATIVE_TITLE = re.compile(r"^(?:or|ou|oder|o)\b,?\s", re.IGNORECASE)
 # "by Jane Doe", "A Novel by Jane Doe", "Poems by …", but not "Translated by …".
 BY_LINE = re.compile(
     r"^(?!.*\b(?:translat|edit|illustrat|introduc|adapt)\w*\s+by\b)(?:(?:\w+\s+){0,3})?"
@@ -171,6 +173,8 @@ def _title_page_found(items: list[Item], known: Metadata) -> tuple[list[Item], M
     if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
+    if title.endswith(";") and items[1].kind == "para" and ALTERNATIVE_TITLE.match(items[1].text):
+        title = title.rstrip(";")  # "Frankenstein;" / "or, the Modern Prometheus": the subtitle follows
     if len(title) > MAX_HEADING or len(items[0].lines) > 3 or title.endswith((",", ";")):
         return items, Metadata()
     for by_index in (1, 2):
@@ -224,7 +228,9 @@ def _name_over_title(items: list[Item]) -> tuple[list[Item], Metadata] | None:
         return None
     if _name_like(first) and (in_capitals(second) or _title_line(second)) and len(second) <= MAX_HEADING:
         return items[2:], Metadata(title=readable_case(second), authors=(first,))
-    if _name_like(second) and in_capitals(first) and len(first) <= MAX_HEADING and items[2].kind == "heading":
+    # The title over the author's name: "MIDDLEMARCH" or "Middlemarch" / "George Eliot".
+    title_first = in_capitals(first) or (set_apart and _title_line(first))
+    if _name_like(second) and title_first and len(first) <= MAX_HEADING and (items[2].kind == "heading" or set_apart):
         return items[2:], Metadata(title=readable_case(first), authors=(second,))
     return None
 

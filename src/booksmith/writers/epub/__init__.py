@@ -44,8 +44,9 @@ def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
 def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transform | None = None) -> bytes:
     """The EPUB file as bytes; `transform` rewrites every content document (the KEPUB writer's hook)."""
     timestamp = options.timestamp if options.timestamp is not None else int(time.time())
-    documents = _content_documents(rendered, options, transform or (lambda xhtml: xhtml))
-    book = _package(rendered, documents, options)
+    cover = None if options.no_cover else _cover_jpeg(rendered, options)
+    documents = _content_documents(rendered, options, transform or (lambda xhtml: xhtml), cover)
+    book = _package(rendered, documents, options, cover)
     buffer = io.BytesIO()
     moment = datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None)
     epub.write_epub(
@@ -56,7 +57,7 @@ def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transfo
             "raise_exceptions": True,
             "epub3_pages": False,
             "epub3_landmark": False,
-            "epub2_guide": False,
+            "epub2_guide": True,
             # The zip is rewritten below; compressing this copy too would only cost time.
             "compresslevel": 0,
         },
@@ -64,9 +65,11 @@ def epub_bytes(rendered: Rendered, options: RenderOptions, *, transform: Transfo
     return _reproducible_zip(buffer.getvalue(), timestamp, [d.file_name for d in documents])
 
 
-def _content_documents(rendered: Rendered, options: RenderOptions, transform: Transform) -> tuple[Document, ...]:
+def _content_documents(
+    rendered: Rendered, options: RenderOptions, transform: Transform, cover: bytes | None
+) -> tuple[Document, ...]:
     """The spine's documents, transformed: cover page, title page, chapters cut to size, fonts' colophon."""
-    documents = [_cover_page(rendered)] if not options.no_cover else []
+    documents = [_cover_page(rendered, cover)] if cover is not None else []
     for document in rendered.documents:
         documents.extend(_fitted(document, rendered.language, transform))
     if options.embed_fonts:
@@ -89,13 +92,28 @@ def _fitted(document: Document, language: str, transform: Transform) -> tuple[Do
         budget = max(int(budget * MAX_FILE_BYTES / largest * 0.95), 8192)
 
 
-def _cover_page(rendered: Rendered) -> Document:
+def _cover_page(rendered: Rendered, cover: bytes) -> Document:
+    """The cover image scaled to the page, whole, in an SVG box (as calibre and Standard Ebooks do).
+
+    An <img> with max-height: 100% overflows in engines that do not size images
+    themselves (its parent has no height): calibre cut the cover over three PDF
+    pages and Chromium drew it larger than the window. An SVG viewBox with
+    preserveAspectRatio scales to whatever box the engine gives it.
+    """
+    from PIL import Image
+
     metadata = rendered.book.metadata
     label = rendered.labels["cover"]
     alt = plain(metadata.title or "Untitled") + (f" – {', '.join(metadata.authors)}" if metadata.authors else "")
+    with Image.open(io.BytesIO(cover)) as image:
+        width, height = image.size
     body = (
         f'<section id="cover" class="cover" epub:type="cover">\n'
-        f'<img src="{COVER_IMAGE}" alt="{escape(alt)}" role="doc-cover"/>\n</section>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"'
+        f' width="100%" height="100%" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet"'
+        f' role="img" aria-label="{escape(alt)}">\n'
+        f"<title>{escape(alt)}</title>\n"
+        f'<image width="{width}" height="{height}" xlink:href="{COVER_IMAGE}"/>\n</svg>\n</section>'
     )
     xhtml = xhtml_document(body, label=label, kind="cover", language=rendered.language)
     return Document(COVER_PAGE, label, "cover", 0, body, xhtml, anchor="cover")
@@ -115,12 +133,14 @@ def _colophon(rendered: Rendered) -> Document:
     return Document(COLOPHON, label, "colophon", 0, body, xhtml, anchor="colophon")
 
 
-def _package(rendered: Rendered, documents: tuple[Document, ...], options: RenderOptions) -> epub.EpubBook:
+def _package(
+    rendered: Rendered, documents: tuple[Document, ...], options: RenderOptions, cover: bytes | None
+) -> epub.EpubBook:
     book = epub.EpubBook()
     # ebooklib names itself the generator; booksmith's own generator meta replaces it.
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
     book.set_identifier(book_identifier(rendered))
-    has_cover = not options.no_cover
+    has_cover = cover is not None
     add_metadata(book, rendered.book.metadata, language=rendered.language, has_cover=has_cover)
     if rendered.direction == "rtl":
         book.set_direction("rtl")
@@ -128,13 +148,18 @@ def _package(rendered: Rendered, documents: tuple[Document, ...], options: Rende
     if options.embed_fonts:
         css = _embed_fonts(book) + "\n" + css
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
-    if has_cover:
-        _add_cover_image(book, rendered, options)
+    if cover is not None:
+        _add_cover_image(book, cover)
+        # EPUB 2's guide names the cover page: calibre and Kindle conversions then put the cover on a page of
+        # their own instead of printing this page after theirs.
+        book.guide.append({"type": "cover", "href": COVER_PAGE, "title": rendered.labels["cover"]})
     items = []
     for document in documents:
         item = epub.EpubItem(
             uid=Path(document.file_name).stem, file_name=document.file_name, media_type=XHTML, content=document.xhtml
         )
+        if document.kind == "cover":
+            item.properties = ["svg"]
         book.add_item(item)
         items.append(item)
     nav = epub.EpubItem(
@@ -152,10 +177,13 @@ def _package(rendered: Rendered, documents: tuple[Document, ...], options: Rende
     return book
 
 
-def _add_cover_image(book: epub.EpubBook, rendered: Rendered, options: RenderOptions) -> None:
+def _cover_jpeg(rendered: Rendered, options: RenderOptions) -> bytes:
     from booksmith.cover import cover_image
 
-    image = cover_image(rendered.book.metadata, options)
+    return cover_image(rendered.book.metadata, options)
+
+
+def _add_cover_image(book: epub.EpubBook, image: bytes) -> None:
     cover = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
     cover.media_type = "image/jpeg"
     cover.content = image

@@ -1,4 +1,4 @@
-"""Typeset a rendered book as a PDF with WeasyPrint: front matter, chapters, running heads and folios.
+"""Typeset a rendered book as a PDF with WeasyPrint (or, with `pdf_engine="typst"`, with writers/typst).
 
 Two paths give the same pages. A book with several chapters is laid out in
 chunks, one chapter per task, in worker processes (`chunked`), then joined with
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from booksmith.errors import BooksmithError
 from booksmith.files import atomic_output
-from booksmith.options import PAGE_SIZES, PDF_VARIANTS, RenderOptions
+from booksmith.options import PAGE_SIZES, PDF_ENGINES, PDF_VARIANTS, RenderOptions
 from booksmith.render import Rendered
 
 __all__ = ["write"]
@@ -24,6 +24,14 @@ def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
         raise BooksmithError(f"unknown page size '{options.page_size}'; choose one of: {', '.join(PAGE_SIZES)}")
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         raise BooksmithError(f"unknown PDF variant '{options.pdf_variant}'; choose one of: {', '.join(PDF_VARIANTS)}")
+    if options.pdf_engine not in PDF_ENGINES:
+        raise BooksmithError(f"unknown PDF engine '{options.pdf_engine}'; choose one of: {', '.join(PDF_ENGINES)}")
+    if options.pdf_engine == "typst":
+        from booksmith.writers.typst import write_pdf
+
+        with atomic_output(path) as temporary:
+            write_pdf(rendered, options, temporary)
+        return path
     # Imported here: WeasyPrint takes about a second to import, and only PDFs need it.
     from booksmith.writers.pdf import chunked, single
 

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from booksmith.resources import data_path, data_toml, styles_path
+from booksmith.resources import data_path, data_toml
 from booksmith.writers.pdf.fonts import subset
 
 # CSS units and named page sizes in PDF points.
 UNITS = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "px": 0.75}
-NAMED_SIZES = {"a5": ("148mm", "210mm"), "a4": ("210mm", "297mm"), "letter": ("8.5in", "11in")}
 FOLIO_SIZE = 0.85  # of the page's font size, as print.css's @bottom-center
 FOLIO_GAP = 1.2  # em of the folio between the text block and the folio's top
 FONT_NAME = "/BsFolio"
@@ -43,21 +42,13 @@ def _length(value: str) -> float:
 
 
 def geometry(page_size: str, font_size: float | None) -> Geometry:
-    """Read the page size, margins and font size of styles/page-SIZE.css (a format booksmith writes itself)."""
-    css = styles_path(f"page-{page_size}.css").read_text(encoding="utf-8")
-    rules = dict(re.findall(r"@page\s*(:left|:right)?\s*\{([^{}]*)\}", css))
-    base = dict(re.findall(r"([\w-]+)\s*:\s*([^;]+);", rules[""]))
-    size = base["size"].split()
-    width = _length(NAMED_SIZES[size[0].lower()][0] if len(size) == 1 else size[0])
-    _top, right, bottom, left = (_length(v) for v in base["margin"].split())
-    left_rule = dict(re.findall(r"([\w-]+)\s*:\s*([^;]+);", rules.get(":left", "")))
-    left_page = (
-        _length(left_rule.get("margin-left", f"{left}pt")),
-        _length(left_rule.get("margin-right", f"{right}pt")),
-    )
-    html_size = re.search(r"html\s*\{[^}]*font-size:\s*([\d.]+pt)", css)
-    size_pt = float(font_size) if font_size else _length(html_size.group(1)) if html_size else 12.0
-    return Geometry(width, bottom, (left, right), left_page, size_pt)
+    """The page size, margins and font size of data/pages.toml, the values print-page.css is filled with."""
+    page = data_toml("pages.toml")[page_size]
+    inside, outside = _length(page["inside"]), _length(page["outside"])
+    # The first page is a recto: inside margin on the left (print-page.css's @page rule).
+    left_page = (outside, inside) if page["facing"] else (inside, outside)
+    size_pt = float(font_size) if font_size else _length(page["font_size"])
+    return Geometry(_length(page["width"]), _length(page["bottom"]), (inside, outside), left_page, size_pt)
 
 
 @dataclass(frozen=True)

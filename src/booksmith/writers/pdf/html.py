@@ -145,7 +145,10 @@ def stylesheets(rendered: Rendered, options: RenderOptions) -> list[str]:
     if rendered.direction == "rtl":
         # Before the page size: page-ereader.css sets the same running head on both sides.
         sheets.append(_style("print-rtl.css"))
-    sheets.append(_style(f"page-{options.page_size}.css"))
+    sheets.append(page_css(options.page_size))
+    extra = _optional_style(f"page-{options.page_size}.css")
+    if extra:
+        sheets.append(extra)
     theme, language = _optional_style(f"print-{options.theme}.css"), _language_style(rendered.language)
     sheets += [css for css in (theme, language) if css]
     sheets += [
@@ -155,6 +158,26 @@ def stylesheets(rendered: Rendered, options: RenderOptions) -> list[str]:
     if options.font_size:
         sheets.append(f"html {{ font-size: {float(options.font_size):g}pt; }}")
     return sheets
+
+
+FACING_RULES = """
+@page :left {
+  margin-left: $outside;
+  margin-right: $inside;
+}
+
+@page :right {
+  margin-left: $inside;
+  margin-right: $outside;
+}
+"""
+
+
+def page_css(page_size: str) -> str:
+    """styles/print-page.css filled with a page size of data/pages.toml (mirrored margins on print sizes)."""
+    page = data_toml("pages.toml")[page_size]
+    facing = Template(FACING_RULES).substitute(page) if page["facing"] else ""
+    return Template(_style("print-page.css")).substitute(page, facing_rules=facing)
 
 
 def _style(name: str) -> str:

@@ -1,0 +1,128 @@
+"""Turn the book model into Typst source: every text a string literal, every structure a call of book.typ.
+
+Why string literals: in Typst markup nearly every ASCII punctuation mark means
+something (`#` code, `$` maths, `*` and `_` emphasis, `@` references, `<` labels,
+`[` content, `\\` escapes, `//` comments, `--` dashes, `'` and `"` smart quotes,
+`=`, `-`, `+` and `1.` at a line's start). Inside a string literal only `\\` and
+`"` do, so a text is set exactly as the model holds it, whatever it contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from booksmith import chars
+from booksmith.model import Block, Chapter, Heading, Paragraph, SceneBreak, Verse
+from booksmith.render.blocks import plain
+
+# Control characters a Typst string cannot hold unescaped (clean() removes most of them).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MARKUP_CALLS = {
+    chars.EMPHASIS_START: "#emph[",
+    chars.EMPHASIS_END: "]",
+    chars.STRONG_START: "#strong[",
+    chars.STRONG_END: "]",
+}
+# Paragraph roles of the model that book.typ sets with a function of the same name.
+ROLES = ("speaker", "stage-direction", "caption")
+SPLIT_MARKUP = re.compile(f"([{chars.MARKUP}])")
+
+
+def string(text: str) -> str:
+    """A Typst string literal holding `text` exactly."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    if CONTROL.search(escaped):
+        escaped = CONTROL.sub(lambda m: f"\\u{{{ord(m.group()):x}}}", escaped)
+    return f'"{escaped}"'
+
+
+def content(text: str) -> str:
+    """A Typst content block `[…]` of a model text, its emphasis and strong runs as calls."""
+    return f"[{inline(text)}]"
+
+
+def inline(text: str) -> str:
+    """Markup for a model text: `#"…"` runs, with `#emph[…]` and `#strong[…]` around marked ones.
+
+    Unbalanced markup (which the model should not hold) is dropped, as the XHTML renderer does.
+    """
+    if not any(ch in text for ch in chars.MARKUP):
+        return "#" + string(text) if text else ""
+    if not _balanced(text):
+        return "#" + string(plain(text))
+    return "".join(MARKUP_CALLS.get(piece) or "#" + string(piece) for piece in SPLIT_MARKUP.split(text) if piece)
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    closers = {chars.EMPHASIS_END: chars.EMPHASIS_START, chars.STRONG_END: chars.STRONG_START}
+    for ch in text:
+        if ch in (chars.EMPHASIS_START, chars.STRONG_START):
+            stack.append(ch)
+        elif ch in closers and (not stack or stack.pop() != closers[ch]):
+            return False
+    return not stack
+
+
+def value(item: object) -> str:
+    """A Python value (str, number, bool, None, tuple, list, dict) as a Typst literal."""
+    if item is None:
+        return "none"
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, int | float):
+        return repr(item)
+    if isinstance(item, Length):
+        return str(item)
+    if isinstance(item, str):
+        return string(item)
+    if isinstance(item, dict):
+        return "(" + ", ".join(f"{key}: {value(v)}" for key, v in item.items()) + ",)" if item else "(:)"
+    if isinstance(item, list | tuple):
+        return "(" + "".join(value(v) + ", " for v in item) + ")"
+    raise TypeError(f"no Typst literal for {type(item).__name__}")
+
+
+class Length(str):
+    """A Typst length or ratio written as it is (`148mm`, `10.5pt`), not as a string."""
+
+
+def block(block: Block) -> str:
+    """The markup of one block of a chapter."""
+    if isinstance(block, Paragraph):
+        body = inline(block.text)
+        if block.role in ROLES:
+            return f"#{block.role}[{body}]"
+        if block.align == "center":
+            return f"#aligned(center)[{body}]"
+        if block.align == "right":
+            return f"#aligned(end)[{body}]"
+        if block.align == "noindent":
+            return f"#unindented[{body}]"
+        return body
+    if isinstance(block, SceneBreak):
+        return "#scene-break()"
+    if isinstance(block, Verse):
+        lines = ", ".join(content(line) for line in block.lines)
+        align = {"center": "center", "right": "end"}.get(block.align or "", "start")
+        return f"#verse(align-to: {align}, ({lines},))"
+    if isinstance(block, Heading):
+        return f"#inline-heading{content(block.text)}"
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def chapter(chapter: Chapter, anchor: str, head: str, *, level: int) -> Iterator[str]:
+    """A chapter: its break to a fresh page, its start mark, its title, its blocks and its end mark."""
+    title = content(chapter.title) if chapter.title else "none"
+    subtitle = content(chapter.subtitle) if chapter.subtitle else "none"
+    yield "#recto-break()"
+    yield f"#metadata({string(anchor)}) <{anchor}>"
+    yield f"#chapter-start({value(chapter.kind)}, {string(head)})"
+    kind = value(chapter.kind)
+    yield f"#chapter-title(level: {level}, kind: {kind}, head: {string(head)}, title: {title}, subtitle: {subtitle})"
+    yield ""
+    for item in chapter.blocks:
+        yield block(item)
+        yield ""
+    yield f"#chapter-end({value(chapter.kind)}, {string(head)})"
