@@ -9,6 +9,7 @@ folder, and `score` builds each with booksmith's library and compares.
     python tools/corpus/score.py layout [--root /work/corpus] [--mirror /work/.mirror]
     python tools/corpus/score.py score [--root /work/corpus] [--only ID...] [--kind K] [--json OUT] [-j 2]
     python tools/corpus/score.py diff BEFORE.json AFTER.json
+    python tools/corpus/score.py rejudge RESULT.json [--json OUT]   # after a label fix, no rebuild
 
 See tools/corpus/README.md for the label rules.
 """
@@ -116,6 +117,8 @@ def load_list(files: list[Path] | None = None) -> list[Entry]:
             listed = isinstance(title, list) and title and all(isinstance(t, str) for t in title)
             if not (isinstance(title, str) or listed):
                 raise CorpusError(f"{where}: title must be a string or a list of accepted titles")
+            if not _authors_shape(text["authors"]):
+                raise CorpusError(f"{where}: authors must be a list of names (a name may be a list of spellings)")
             for name in ("chapters", "parts", "scene_breaks"):
                 if _bounds(text[name]) is None:
                     raise CorpusError(f"{where}: {name} must be a count or an inclusive range [low, high]")
@@ -134,6 +137,15 @@ def load_list(files: list[Path] | None = None) -> list[Entry]:
                 )
             )
     return entries
+
+
+def _authors_shape(value: object) -> bool:
+    """A list whose items are names or non-empty lists of spellings of one name."""
+
+    def spelling_list(item: object) -> bool:
+        return isinstance(item, list) and bool(item) and all(isinstance(s, str) for s in item)
+
+    return isinstance(value, list) and all(isinstance(a, str) or spelling_list(a) for a in value)
 
 
 def _bounds(value: object) -> tuple[int, int] | None:
@@ -260,9 +272,7 @@ def compare(labels: dict, got: dict) -> dict[str, dict]:
     # the file-name fallback a build cannot avoid.
     titles = labels["title"] if isinstance(labels["title"], list) else [labels["title"]]
     verdicts["title"] = _verdict(normal(got["title"]) in {normal(t) for t in titles}, got["title"], labels["title"])
-    want_authors = sorted(normal(a) for a in labels["authors"])
-    got_authors = sorted(normal(a) for a in got["authors"])
-    verdicts["authors"] = _verdict(want_authors == got_authors, got["authors"], labels["authors"])
+    verdicts["authors"] = _verdict(_same_authors(labels["authors"], got["authors"]), got["authors"], labels["authors"])
     want_language = labels["language"].split("-")[0].lower()
     verdicts["language"] = _verdict(got["language"] == want_language, got["language"], want_language)
     for name in ("chapters", "parts", "scene_breaks"):
@@ -273,6 +283,25 @@ def compare(labels: dict, got: dict) -> dict[str, dict]:
             verdicts[name] = _verdict(normal(labels[name]) in normal(got[name]), got[name], labels[name])
     verdicts["words"] = _verdict(got["words"] == "kept", got["words"], "kept")
     return verdicts
+
+
+def _same_authors(wanted: list, got: list[str]) -> bool:
+    """Each labelled author matched by exactly one name booksmith found, in any order.
+
+    A labelled author is a name or a list of accepted spellings of one name: a text that
+    names its author two ways (`Author: Herman Hesse` in the header, `by Hermann Hesse` on
+    the title page) is right with either.
+    """
+    left = [normal(name) for name in got]
+    if len(left) != len(wanted):
+        return False
+    for author in wanted:
+        spellings = {normal(s) for s in (author if isinstance(author, list) else [author])}
+        match = next((name for name in left if name in spellings), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
 
 
 def _verdict(ok: bool, got: object, want: object) -> dict:
@@ -343,20 +372,51 @@ def score(entries: list[Entry], root: Path, jobs: int, timeout: float, quiet: bo
     if absent:
         print(f"not laid out (run layout first), left out: {', '.join(absent)}", file=sys.stderr)
     measured = run_all([str(texts / f"{e.id}.txt") for e in present], jobs, timeout)
-    rows = []
-    for entry, got in zip(present, measured, strict=True):
-        row: dict = {"id": entry.id, "kind": entry.kind, "seconds": got.get("seconds")}
-        if "error" in got:
-            row.update(ok=False, error=got["error"], fields={})
-        else:
-            verdicts = compare(entry.labels, got)
-            row.update(
-                ok=all(v["ok"] for v in verdicts.values()), error=None, fields=verdicts, warnings=got["warnings"]
-            )
-        rows.append(row)
+    rows = [judge(entry, got) for entry, got in zip(present, measured, strict=True)]
+    for row in rows:
         if not quiet or not row["ok"]:
             print(row_line(row))
     return {"booksmith": booksmith_version(), "results": rows, "summary": summary(rows)}
+
+
+def judge(entry: Entry, got: dict) -> dict:
+    """One text's row: what the build held (`got`, kept so labels can be re-judged) and each field's verdict."""
+    row: dict = {"id": entry.id, "kind": entry.kind, "seconds": got.get("seconds"), "got": got}
+    if "error" in got:
+        row.update(ok=False, error=got["error"], fields={})
+    else:
+        verdicts = compare(entry.labels, got)
+        row.update(ok=all(v["ok"] for v in verdicts.values()), error=None, fields=verdicts, warnings=got["warnings"])
+    return row
+
+
+def rejudge(entries: list[Entry], result: dict) -> dict:
+    """A saved --json result judged again against the current labels, without building anything.
+
+    For label fixes: the build did not change, only what it is compared with. Rows of texts
+    no longer listed are dropped; texts not in the saved result are left out.
+    """
+    by_id = {e.id: e for e in entries}
+    rows = []
+    for old in result["results"]:
+        entry = by_id.get(old["id"])
+        if entry is None:
+            continue
+        got = old.get("got") or _got_from_fields(old)
+        rows.append(judge(entry, got))
+    return {"booksmith": result.get("booksmith", "?"), "results": rows, "summary": summary(rows)}
+
+
+def _got_from_fields(row: dict) -> dict:
+    """What a build held, rebuilt from an older result's verdicts (results saved before rows kept `got`)."""
+    if row["error"]:
+        return {"error": row["error"], "seconds": row.get("seconds")}
+    got = {name: verdict["got"] for name, verdict in row["fields"].items()}
+    got.setdefault("first_chapter", "")
+    got.setdefault("last_chapter", "")
+    got["warnings"] = row.get("warnings", 0)
+    got["seconds"] = row.get("seconds")
+    return got
 
 
 def row_line(row: dict) -> str:
@@ -472,6 +532,10 @@ def main(argv: list[str] | None = None) -> int:
     compared = commands.add_parser("diff", help="compare two --json results")
     compared.add_argument("before", type=Path)
     compared.add_argument("after", type=Path)
+    again = commands.add_parser("rejudge", help="judge a saved --json result again against the current labels")
+    again.add_argument("results", type=Path)
+    again.add_argument("--json", type=Path, metavar="OUT", help="write the re-judged results as JSON")
+    again.add_argument("-q", "--quiet", action="store_true", help="print only the failing rows and the summary")
     commands.add_parser("check", help="only check the lists (fields, ids, kinds)")
     args = parser.parse_args(argv)
 
@@ -489,6 +553,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "layout":
         return layout(entries, args.root, args.mirror)
+    if args.command == "rejudge":
+        try:
+            result = rejudge(entries, json.loads(args.results.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, KeyError) as error:
+            print(f"error: {args.results}: not a score --json result ({error})", file=sys.stderr)
+            return 1
+        for row in result["results"]:
+            if not args.quiet or not row["ok"]:
+                print(row_line(row))
+        print(summary_text(result))
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     if args.only:
         unknown = set(args.only) - {e.id for e in entries}
         if unknown:
