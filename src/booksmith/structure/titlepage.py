@@ -212,6 +212,7 @@ def _name_over_title(items: list[Item]) -> tuple[list[Item], Metadata] | None:
     """
     if len(items) < 3 or items[0].kind not in ("para", "verse") or len(items[0].lines) > 2:
         return None
+    one_block = len(items[0].lines) == 2 and items[1].gap > 0
     if len(items[0].lines) == 2:
         # Name and title on two lines with no blank line between them: one block.
         items = [Item("para", items[0].lines[:1]), Item("para", items[0].lines[1:]), *items[1:]]
@@ -223,7 +224,7 @@ def _name_over_title(items: list[Item]) -> tuple[list[Item], Metadata] | None:
         return None
     second = items[1].text
     heading_soon = any(item.kind == "heading" for item in items[2:8])
-    set_apart = items[1].gap > 0 and items[2].gap > 0
+    set_apart = one_block or (items[1].gap > 0 and items[2].gap > 0)
     if not (heading_soon or set_apart):
         return None
     if _name_like(first) and (in_capitals(second) or _title_line(second)) and len(second) <= MAX_HEADING:
