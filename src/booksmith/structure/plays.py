@@ -56,7 +56,10 @@ DIRECTION_OPENERS = "[("
 @cache
 def _words() -> dict[str, frozenset[str]]:
     data = data_toml("plays.toml")
-    return {key: frozenset(data[key]) for key in ("not_names", "direction_words", "play_headings", "cast_headings")}
+    return {
+        key: frozenset(data[key])
+        for key in ("not_names", "direction_words", "play_headings", "act_headings", "cast_headings")
+    }
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,22 @@ def learn_speakers(items: list[Item]) -> frozenset[str]:
     wrapped line in a play of `HIGGINS.`) is a word of a speech.
     """
     counts: Counter[str] = Counter()
+    heading_blocks: Counter[str] = Counter()  # names alone on the first line of a block, the speech under them
     for item in _speech_items(items):
-        for line in item.lines:
-            counts.update({cut.name for cut in name_cuts(line.text) if _one_case(cut.name)})
+        for number, line in enumerate(item.lines):
+            cuts = [cut for cut in name_cuts(line.text) if _one_case(cut.name)]
+            counts.update({cut.name for cut in cuts})
+            if number == 0 and len(item.lines) > 1 and cuts and cuts[-1].speech is None:
+                heading_blocks[cuts[-1].name] += 1
     speakers = {
         name
         for name, count in counts.items()
         if count >= (CAPITALS_RECUR if _in_capitals(name) else MIXED_CASE_RECUR) and not _known_as_something_else(name)
     }
+    if sum(heading_blocks[name] for name in speakers) >= sum(counts[name] for name in speakers) * 0.5:
+        # A play that puts its speakers on a line of their own over each speech: a name
+        # set that way is a speaker the first time (`Porter.` over his only speech).
+        speakers |= {name for name in heading_blocks if not _known_as_something_else(name)}
     capitals = sum(counts[name] for name in speakers if _in_capitals(name))
     mixed = sum(counts[name] for name in speakers if not _in_capitals(name))
     if capitals >= mixed * ONE_WAY:
@@ -214,6 +225,8 @@ def mark_play(items: list[Item]) -> list[Item]:
     """In a play, give speaker names and stage directions their own items and roles, and set prose as prose."""
     if not is_play(items):
         return items
+    _acts_without_scenes_are_chapters(items)
+    _front_matter_headings(items)
     speakers = learn_speakers(items)
     speech_items = {id(item) for item in _speech_items(items)}
     marked: list[Item] = []
@@ -239,13 +252,42 @@ def mark_play(items: list[Item]) -> list[Item]:
     return marked
 
 
+def _acts_without_scenes_are_chapters(items: list[Item]) -> None:
+    """Acts are parts over their scenes; where no act has scenes (Shaw's, Wilde's plays) the acts are the chapters."""
+    acts = [item for item in items if item.kind == "heading" and item.word in _words()["act_headings"]]
+    if not acts or any(item.kind == "heading" and item.level == "chapter" for item in items[items.index(acts[0]) :]):
+        return
+    for act in acts:
+        if act.level == "part":
+            act.level = "chapter"
+            act.why += "; no scenes under the acts, so the acts are the chapters"
+
+
+# "PREFACE TO PYGMALION.": a front-matter word, then what it is to, on a line of its own in capitals.
+FRONT_HEADING = re.compile(r"^(?P<word>[A-Z’']+)(?:\s+(?:TO|OF|ON|FOR)\s+.+)?\.?$")
+
+
+def _front_matter_headings(items: list[Item]) -> None:
+    """Before the first act, a line in capitals opened by a front-matter word heads the front matter."""
+    front_words = {word.lower() for word in data_toml("headings.toml")["front_words"]}
+    for item in items:
+        if item.kind == "heading" and item.word in _words()["play_headings"]:
+            return
+        match = FRONT_HEADING.match(item.text.strip()) if item.kind == "para" and len(item.lines) == 1 else None
+        if match and match["word"].lower() in front_words and _in_capitals(item.text) and not item.role:
+            item.kind, item.level, item.word = "heading", "front", match["word"].lower()
+            item.why = f"`{item.text.strip()}`: a front-matter word in capitals before the play's first act"
+
+
 def _whole_direction(item: Item, speakers: frozenset[str]) -> bool:
     """A block that is all direction: bracketed whole, or opened by "Enter" with no speech in it."""
     if BRACKETED.match(item.text.strip()):
         return True
     first = item.lines[0].text
-    return is_direction(first) and not BRACKETED.match(first.strip()) and not any(
-        _speaker_at(line.text, speakers, started=False) for line in item.lines[1:]
+    return (
+        is_direction(first)
+        and not BRACKETED.match(first.strip())
+        and not any(_speaker_at(line.text, speakers, started=False) for line in item.lines[1:])
     )
 
 
