@@ -43,6 +43,8 @@ SPEECH_SHARE = 0.2
 # speeches are prose (Shaw, Wilde); otherwise each speech is judged by its own lines.
 PROSE_PLAY = 0.4
 PROSE_SPEECH = 0.3
+# A speech of this many lines, each opening with a capital, is verse even in a play of prose (a song).
+VERSE_IN_PROSE = 3
 
 # "SCENE: Elsinore." under the cast list says where the play happens.
 SETTING = re.compile(r"^(?:SCENE|PLACE|TIME|SCÈNE|ORT|LUGAR)[.:]\s+\S", re.IGNORECASE)
@@ -328,7 +330,11 @@ def _speeches(item: Item, speakers: frozenset[str], started: bool) -> list[Item]
 
 
 def _set_prose_speeches(speeches: list[Item]) -> None:
-    """Speeches whose lines go on in lower case are prose: joined into a paragraph, not set line by line."""
+    """Speeches whose lines go on in lower case are prose: joined into a paragraph, not set line by line.
+
+    In a play mostly in prose, a short speech whose second line happens to open
+    with a capital ("Eating as usual, I see, Algy!") is prose too.
+    """
     inside = [text for speech in speeches for text in (speech.texts or [])[1:]]
     if not inside:
         return
@@ -338,7 +344,8 @@ def _set_prose_speeches(speeches: list[Item]) -> None:
         following = (speech.texts or [])[1:]
         if speech.kind != "verse" or min(line.indent for line in speech.lines) >= 10:
             continue  # a song or a letter set deep in the page keeps its lines
-        if prose_play or sum(1 for text in following if _opens_lower(text)) >= len(following) * PROSE_SPEECH:
+        lower = sum(1 for text in following if _opens_lower(text))
+        if lower >= len(following) * PROSE_SPEECH or (prose_play and len(following) < VERSE_IN_PROSE):
             speech.kind = "para"
 
 
