@@ -130,9 +130,11 @@ def test_a_play_without_act_headings_is_found_by_its_speakers():
             ("Mar", "Holla!"),
         )
     )
-    text = f"The Watch\n\n{speeches}\n\nExit Fran.\n\n  Hor. Tush, tush."
+    text = f"The Watch\n\n{speeches}\n  Fra. Barnardo has my place.\n\nExit Fran.\n\n  Hor. Tush, tush."
     found = speakers(text)
-    assert found[:4] == ["Bar", "Fran", "Hor", "Mar"] and len(found) == 33
+    # "Fra." once is Fran's name cut short; "Exit Fran." is a direction, not Exit speaking.
+    assert found[:4] == ["Bar", "Fran", "Hor", "Mar"] and found[-2:] == ["Fra", "Hor"] and len(found) == 34
+    assert blocks_of(text)[-3].role == "stage-direction"
 
 
 def test_prose_speeches_are_paragraphs_and_verse_speeches_keep_their_lines():
@@ -187,3 +189,34 @@ def test_two_wrapped_lines_ending_in_a_comma_are_one_paragraph():
     last = blocks_of(text)[-1]
     assert isinstance(last, Paragraph)
     assert last.text.endswith("with a grave bow, “and you shall have my answer on Thursday week.”")
+
+
+@pytest.mark.slow
+def test_no_pdf_page_ends_with_a_speaker_name(tmp_path):
+    """Speeches of one to five lines of verse under names on their own lines: without the rule a third of the pages end
+    with a name, the speech turned over to the next page."""
+    from pypdf import PdfReader
+
+    from booksmith.options import BuildOptions
+    from booksmith.pipeline import convert
+
+    lines = ["Who goes there, upon the wall so late?", "Stand and declare yourself, or I will call.", "A friend."]
+    speeches = "\n\n".join(
+        f"{('MARROW', 'HOLLIS', 'ROOK')[n % 3]}.\n" + "\n".join(lines[i % 3] for i in range(n % 5 + 1))
+        for n in range(150)
+    )
+    source = tmp_path / "watch.txt"
+    source.write_text(
+        f"THE LONG WATCH\n\nby Nell Wyatt\n\n\nACT I.\n\nSCENE I. A gate.\n\n{speeches}\n", encoding="utf-8"
+    )
+    (pdf,) = convert(source, tmp_path / "out", BuildOptions(formats=("pdf",)))
+    ends = []
+    for page in PdfReader(pdf).pages:
+        # The running heads (book and scene) and the folio are not the page's text.
+        heads = ("", "The Long Watch", "Scene I: A gate")
+        texts = [
+            t.strip() for t in page.extract_text().splitlines() if t.strip() not in heads and not t.strip().isdigit()
+        ]
+        ends.append(texts[-1] if texts else "")
+    assert len(ends) > 10
+    assert not [end for end in ends if end.upper() in ("MARROW", "HOLLIS", "ROOK")]

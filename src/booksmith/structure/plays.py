@@ -216,11 +216,23 @@ def _speaker_at(text: str, speakers: frozenset[str], started: bool) -> Cut | Non
     for cut in reversed(cuts):
         if cut.name in speakers:
             return cut
+    if cuts and _variant_of_speaker(cuts[0].name, speakers):
+        return cuts[0]
     if started and cuts:
         cut = cuts[-1]
         if _in_capitals(cut.name) and not _known_as_something_else(cut.name):
             return cut
     return None
+
+
+def _variant_of_speaker(name: str, speakers: frozenset[str]) -> bool:
+    """ "Fra." for a Fran, "Ophel." for an Ophelia: a one-word name cut shorter than usual.
+
+    (Not longer: "Kingdome." opening a line of the King's is a word of his.)
+    """
+    if " " in name or len(name) < 3 or _in_capitals(name):
+        return False
+    return any(" " not in speaker and speaker.startswith(name) and speaker != name for speaker in speakers)
 
 
 def mark_play(items: list[Item]) -> list[Item]:
