@@ -220,3 +220,9 @@ def test_no_pdf_page_ends_with_a_speaker_name(tmp_path):
         ends.append(texts[-1] if texts else "")
     assert len(ends) > 10
     assert not [end for end in ends if end.upper() in ("MARROW", "HOLLIS", "ROOK")]
+
+
+def test_the_first_night_cast_is_no_speech():
+    cast = "Lane: Mr. Frank Peile.\nNell: Miss Rose Carr.\nHartley: Mr. Allen Dyall."
+    speeches = "\n\n".join(f"{name}.  Good morning." for name in ("Lane", "Nell", "Hartley") * 3)
+    assert speakers(f"ACT I\n\n{cast}\n\n{speeches}") == ["Lane", "Nell", "Hartley"] * 3

@@ -201,9 +201,18 @@ def _speech_items(items: list[Item]) -> list[Item]:
         cast = item.text.strip(" .:").lower() in _words()["cast_headings"]
         if item.kind == "heading" or cast:
             in_cast = cast or item.word in _words()["cast_headings"]
-        elif item.kind in ("para", "verse") and not item.role and not in_cast:
+        elif item.kind in ("para", "verse") and not item.role and not in_cast and not _first_night_cast(item):
             found.append(item)
     return found
+
+
+# "Lane: Mr. F. Kinsey Peile.": a part and the actor who first played it.
+PART_AND_ACTOR = re.compile(r"^[^:]{2,40}:\s+(?:Mr|Mrs|Miss|Ms|Mme|Mlle|Dr|Sir|Madame|Master)\b")
+
+
+def _first_night_cast(item: Item) -> bool:
+    """A list of the parts and who played them on the first night: names, but nobody speaking."""
+    return len(item.lines) >= 3 and all(PART_AND_ACTOR.match(line.text.strip()) for line in item.lines)
 
 
 def _speaker_at(text: str, speakers: frozenset[str], started: bool) -> Cut | None:
@@ -254,7 +263,8 @@ def mark_play(items: list[Item]) -> list[Item]:
             marked.append(item)
         elif id(item) not in speech_items:
             marked.append(item)
-        elif _whole_direction(item, speakers):
+        elif _whole_direction(item, speakers) and (started or not item.text.startswith("_")):
+            # (Before the play, a line in italics is the front matter's: "_Sixteenth Edition_".)
             item.role, item.kind = "stage-direction", "para"
             marked.append(item)
         else:
