@@ -226,3 +226,14 @@ def test_the_first_night_cast_is_no_speech():
     cast = "Lane: Mr. Frank Peile.\nNell: Miss Rose Carr.\nHartley: Mr. Allen Dyall."
     speeches = "\n\n".join(f"{name}.  Good morning." for name in ("Lane", "Nell", "Hartley") * 3)
     assert speakers(f"ACT I\n\n{cast}\n\n{speeches}") == ["Lane", "Nell", "Hartley"] * 3
+
+
+def test_a_title_case_line_over_verse_in_a_story_is_no_poem_title():
+    paragraph = "She said nothing for a long while, and the kettle went on singing on the hob. " * 2
+    text = (
+        "\n\n".join([paragraph.strip()] * 6)
+        + "\n\n\nThe Kettle Song\n\nSing, kettle, sing,\nAnd the cold goes by."
+        + "\n\nSing, kettle, sing,\nTill the night is by."
+    )
+    chapters = structure(text, ReadOptions()).book.chapters
+    assert len(chapters) == 1 and chapters[0].title is None
