@@ -237,3 +237,17 @@ def test_a_title_case_line_over_verse_in_a_story_is_no_poem_title():
     )
     chapters = structure(text, ReadOptions()).book.chapters
     assert len(chapters) == 1 and chapters[0].title is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["play-titles.txt", "play-speaker-lines.txt", "poetry-preface.txt", "novel-line-ends.txt"]
+)
+def test_play_and_verse_fixtures_pass_epubcheck(name, tmp_path):
+    from conftest import epubcheck_problems
+
+    from booksmith.options import BuildOptions
+    from booksmith.pipeline import convert
+
+    (book,) = convert(CORPUS / name, tmp_path, BuildOptions(formats=("epub",)))
+    assert epubcheck_problems(book) == []
