@@ -18,10 +18,11 @@ every line, prose runs on in lower case (Shakespeare's Porter, Shaw's people).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from booksmith.resources import data_toml
 from booksmith.structure.lines import Item, Line
@@ -72,10 +73,17 @@ class Cut:
     speech: str | None  # the rest of the line, None when the name stands alone
 
 
-def name_cuts(text: str) -> list[Cut]:
-    """Every way the start of a line could be a speaker's name, shortest first."""
+@lru_cache(maxsize=1 << 16)
+def name_cuts(text: str) -> tuple[Cut, ...]:
+    """Every way the start of a line could be a speaker's name, shortest first.
+
+    (Kept for each line: learning the speakers, telling a play and splitting the
+    speeches each ask for the same lines.)
+    """
     stripped = text.strip()
-    words = list(WORD.finditer(stripped))
+    if not stripped[:1].isupper():
+        return ()  # most lines: no name starts in lower case, a quote or a digit
+    words = list(itertools.islice(WORD.finditer(stripped), MAX_NAME_WORDS + 1))
     cuts: list[Cut] = []
     for index, match in enumerate(words[:MAX_NAME_WORDS]):
         word = match.group()
@@ -93,17 +101,15 @@ def name_cuts(text: str) -> list[Cut]:
         elif word == core and following[:1] in DIRECTION_OPENERS and following:
             cuts.append(Cut(stripped[: match.end()], stripped[match.end() :].strip()))
             break
-    return cuts
+    return tuple(cuts)
+
+
+NAME_WORD = re.compile(r"(?:[^\W\d_]|['’&.-])+")
 
 
 def _capitalised(word: str) -> bool:
     """ "HAMLET", "Ham", "O'BRIEN", "Lady": a capital, then letters, apostrophes or hyphens."""
-    return (
-        len(word) >= 1
-        and word[0].isupper()
-        and all(ch.isalpha() or ch in "'’&-." for ch in word)
-        and any(ch.isalpha() for ch in word[1:] or word)
-    )
+    return word[:1].isupper() and NAME_WORD.fullmatch(word) is not None
 
 
 def _in_capitals(name: str) -> bool:
@@ -128,22 +134,22 @@ def _known_as_something_else(name: str) -> bool:
     return letters < 2 or lowered in words["not_names"] or lowered.split()[0] in words["direction_words"]
 
 
-def is_play(items: list[Item]) -> bool:
-    """A play by its headings (acts, scenes, a cast list); else by speeches opened with recurring names."""
+def is_play(items: list[Item], speech_items: list[Item], speakers: frozenset[str]) -> bool:
+    """A play: many lines open with its speakers' names, and acts, scenes or a cast list head it.
+
+    Without such headings the speeches must be many (the First Folio marks few acts);
+    with them a story that has an "Act 3:" among its headings is still no play.
+    """
+    if not speakers:
+        return False
+    lines = sum(1 for item in speech_items for line in item.lines if _speaker_at(line.text, speakers, started=True))
+    if lines < len(speech_items) * SPEECH_SHARE:
+        return False
     words = {item.word for item in items if item.kind == "heading"}
-    if words & (_words()["play_headings"] | _words()["cast_headings"]):
-        return True
-    speakers = learn_speakers(items)
-    lines = blocks = 0
-    for item in items:
-        if item.kind in ("para", "verse"):
-            blocks += 1
-            opened = [_speaker_at(line.text, speakers, started=True) for line in item.lines]
-            lines += sum(1 for cut in opened if cut)
-    return lines >= SPEECHES_FOR_A_PLAY and lines >= blocks * SPEECH_SHARE
+    return lines >= SPEECHES_FOR_A_PLAY or bool(words & (_words()["play_headings"] | _words()["cast_headings"]))
 
 
-def learn_speakers(items: list[Item]) -> frozenset[str]:
+def learn_speakers(speech_items: list[Item]) -> frozenset[str]:
     """The names this text opens its speeches with: the cuts that recur (joint names count their parts).
 
     A play writes all its speakers one way, in capitals or not: where one way
@@ -152,9 +158,12 @@ def learn_speakers(items: list[Item]) -> frozenset[str]:
     """
     counts: Counter[str] = Counter()
     heading_blocks: Counter[str] = Counter()  # names alone on the first line of a block, the speech under them
-    for item in _speech_items(items):
+    for item in speech_items:
         for number, line in enumerate(item.lines):
-            cuts = [cut for cut in name_cuts(line.text) if _one_case(cut.name)]
+            cuts = name_cuts(line.text)
+            if not cuts:
+                continue
+            cuts = tuple(cut for cut in cuts if _one_case(cut.name))
             counts.update({cut.name for cut in cuts})
             if number == 0 and len(item.lines) > 1 and cuts and cuts[-1].speech is None:
                 heading_blocks[cuts[-1].name] += 1
@@ -197,15 +206,19 @@ def _speech_items(items: list[Item]) -> list[Item]:
     """The text items outside the cast list that are not already something else."""
     found: list[Item] = []
     in_cast = False
+    cast_headings = _words()["cast_headings"]
     for item in items:
-        cast = item.text.strip(" .:").lower() in _words()["cast_headings"]
+        short = len(item.lines) == 1 and len(item.lines[0].text) < CAST_HEADING
+        cast = short and item.lines[0].text.strip(" .:").lower() in cast_headings
         if item.kind == "heading" or cast:
-            in_cast = cast or item.word in _words()["cast_headings"]
+            in_cast = cast or item.word in cast_headings
         elif item.kind in ("para", "verse") and not item.role and not in_cast and not _first_night_cast(item):
             found.append(item)
     return found
 
 
+# A cast list's heading is short ("THE PERSONS OF THE PLAY").
+CAST_HEADING = 40
 # "Lane: Mr. F. Kinsey Peile.": a part and the actor who first played it.
 PART_AND_ACTOR = re.compile(r"^[^:]{2,40}:\s+(?:Mr|Mrs|Miss|Ms|Mme|Mlle|Dr|Sir|Madame|Master)\b")
 
@@ -246,12 +259,13 @@ def _variant_of_speaker(name: str, speakers: frozenset[str]) -> bool:
 
 def mark_play(items: list[Item]) -> list[Item]:
     """In a play, give speaker names and stage directions their own items and roles, and set prose as prose."""
-    if not is_play(items):
+    speech_items = _speech_items(items)
+    speakers = learn_speakers(speech_items)
+    if not is_play(items, speech_items, speakers):
         return items
     _acts_without_scenes_are_chapters(items)
     _front_matter_headings(items)
-    speakers = learn_speakers(items)
-    speech_items = {id(item) for item in _speech_items(items)}
+    in_speeches = {id(item) for item in speech_items}
     marked: list[Item] = []
     speeches: list[Item] = []
     started = False
@@ -261,7 +275,7 @@ def mark_play(items: list[Item]) -> list[Item]:
         if item.kind == "para" and not item.role and SETTING.match(item.text):
             item.role = "stage-direction"  # where the play happens, under the cast list
             marked.append(item)
-        elif id(item) not in speech_items:
+        elif item.kind == "heading" or id(item) not in in_speeches:
             marked.append(item)
         elif _whole_direction(item, speakers) and (started or not item.text.startswith("_")):
             # (Before the play, a line in italics is the front matter's: "_Sixteenth Edition_".)
