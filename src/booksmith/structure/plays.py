@@ -90,7 +90,7 @@ def name_cuts(text: str) -> tuple[Cut, ...]:
         core = word.rstrip(NAME_END)
         if index and core.lower() in NAME_JOINS and word == core:
             continue
-        if not _capitalised(core) or (index == 0 and is_direction(stripped)):
+        if not _capitalised(core):
             break
         following = words[index + 1].group() if index + 1 < len(words) else ""
         if word != core and not is_title_abbreviation(core + "."):
@@ -101,6 +101,8 @@ def name_cuts(text: str) -> tuple[Cut, ...]:
         elif word == core and following[:1] in DIRECTION_OPENERS and following:
             cuts.append(Cut(stripped[: match.end()], stripped[match.end() :].strip()))
             break
+    if cuts and is_direction(stripped):
+        return ()  # "Enter Horatio.", "Exeunt.": nobody's name
     return tuple(cuts)
 
 
@@ -259,6 +261,9 @@ def _variant_of_speaker(name: str, speakers: frozenset[str]) -> bool:
 
 def mark_play(items: list[Item]) -> list[Item]:
     """In a play, give speaker names and stage directions their own items and roles, and set prose as prose."""
+    texts = [item for item in items if item.kind in ("para", "verse")]
+    if sum(1 for item in texts if name_cuts(item.lines[0].text)) < len(texts) * SPEECH_SHARE / 2:
+        return items  # a quick look first: hardly a block opens with anything like a name
     speech_items = _speech_items(items)
     speakers = learn_speakers(speech_items)
     if not is_play(items, speech_items, speakers):

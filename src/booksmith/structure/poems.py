@@ -30,12 +30,15 @@ VERSE_TO_PROSE = 2
 def mark_titled_poems(items: list[Item]) -> None:
     """In a book that is mostly verse, a title-case line set apart over a poem heads that poem."""
     verse = sum(1 for item in items if item.kind == "verse")
-    # A paragraph typed on one long line (a text with a blank line between paragraphs) is prose too.
-    prose = sum(
-        1 for item in items if item.kind == "para" and not item.role and (len(item.lines) > 1 or len(item.text) > 100)
-    )
-    if verse < 2 or verse < prose * VERSE_TO_PROSE:
+    if verse < 2:
         return
+    prose = 0
+    for item in items:
+        # A paragraph typed on one long line (a text with a blank line between paragraphs) is prose too.
+        if item.kind == "para" and not item.role and (len(item.lines) > 1 or len(item.lines[0].text) > 100):
+            prose += 1
+            if verse < prose * VERSE_TO_PROSE:
+                return
     titled = False
     for index, item in enumerate(items[:-1]):
         following = items[index + 1]
