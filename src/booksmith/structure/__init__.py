@@ -26,6 +26,7 @@ from booksmith.structure.language import guess_language
 from booksmith.structure.lines import Line, Removal
 from booksmith.structure.paragraphs import detect_convention, inline_markup, join_lines, make_items, mend_broken_words
 from booksmith.structure.plays import mark_play
+from booksmith.structure.poems import mark_titled_poems
 from booksmith.structure.titlepage import title_block
 
 __all__ = ["Removal", "Structured", "guess_language", "inline_markup", "join_lines", "structure"]
@@ -81,6 +82,7 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
         items = drop_opening_breaks(items, rejected)
     items = mark_play(items)
     mark_poem_titles(items)
+    mark_titled_poems(items)
     # Dropped lines (a typed contents) leave the book before the title page is looked for.
     marked = items
     dropped = {line.number for item in marked if item.kind == "dropped" for line in item.lines}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from functools import cache
 
 from booksmith import chars
+from booksmith.resources import data_toml
 from booksmith.structure.breaks import is_break_mark
 from booksmith.structure.lines import Item, Line, columns
 
@@ -61,10 +63,28 @@ def _broken_early(line: Line, following: Line, width: int) -> bool:
 
     Chinese and Japanese wrap between any two characters, with no space between.
     """
-    first = following.text.split()[0]
+    words = following.text.split()
+    first = words[0]
     if chars.UNSPACED.match(first):
         return columns(line.text.rstrip()) + columns(first[0]) < width - 2
+    if len(words) > 1 and is_title_abbreviation(first):
+        first = f"{first} {words[1]}"  # editors keep "Mr. Darcy" together: the line broke before both
     return columns(line.text.rstrip()) + 1 + columns(first) < width - 2
+
+
+@cache
+def _title_abbreviations() -> frozenset[str]:
+    return frozenset(data_toml("plays.toml")["title_abbreviations"])
+
+
+def is_title_abbreviation(word: str) -> bool:
+    """ "Mr." or "MRS.": a title whose full stop ends neither a name nor a sentence (data/plays.toml)."""
+    return word.endswith(".") and word[:-1].strip("“\"‘'(").lower() in _title_abbreviations()
+
+
+def _ends_in_title(text: str) -> bool:
+    words = text.split()
+    return bool(words) and is_title_abbreviation(words[-1])
 
 
 # Classical Chinese verse: lines of five or seven characters, each closed by full-width punctuation.
@@ -125,22 +145,74 @@ def is_verse(block: list[Line], convention: str, width: int | None) -> bool:
     if min(ln.indent for ln in block) >= 10:
         return True  # set deep in the page: an address, a signature, a quotation in verse
     if width is not None and (convention == "wrapped" or (convention == "blank" and width <= 100)):
+        if _goes_on_in_lower_case(block):
+            return False  # a sentence wrapped over the lines, however short they are
         # A wrapping editor breaks a line only when the next word does not fit;
         # a line that stops well short of that was broken on purpose.
         chosen = sum(1 for line, following in itertools.pairwise(block) if _broken_early(line, following, width))
         return chosen >= (len(block) - 1) * 0.6 or _capital_lines(block)
+    if _wrapped_prose(block):
+        return False  # a preface in a book of verse, wrapped by its editor
     lengths = [len(ln.text.strip()) for ln in block]
-    return sum(n <= VERSE_LINE for n in lengths) >= len(block) * 0.75 and max(lengths) < VERSE_LINE * 1.4
+    if sum(n <= VERSE_LINE for n in lengths) >= len(block) * 0.75 and max(lengths) < VERSE_LINE * 1.4:
+        return True
+    # Long lines of verse (Whitman's) still start with capitals and end in punctuation;
+    # lines as long as a paragraph are paragraphs typed one under another.
+    return len(block) >= 3 and max(lengths) <= LONG_VERSE_LINE and _capital_lines(block)
+
+
+# A line of verse is seldom longer than this; a longer line typed on its own is a paragraph.
+LONG_VERSE_LINE = 100
+
+
+def _wrapped_prose(block: list[Line]) -> bool:
+    """Prose an editor hard-wrapped, in a text not wrapped as a whole (the preface of a book of verse).
+
+    Each line is as full as the block's longest allows (the next word would not
+    have fitted), and some lines go on in lower case, as verse lines seldom do.
+    """
+    if len(block) < 3:
+        return False
+    width = max(columns(ln.text.rstrip()) for ln in block)
+    if width < NARROWEST_WRAP:
+        return False
+    pairs = list(itertools.pairwise(block))
+    forced = sum(1 for line, following in pairs if not _broken_early(line, following, width))
+    lower = sum(1 for _, following in pairs if following.text.strip()[:1].islower())
+    return forced >= len(pairs) * 0.75 and lower >= len(pairs) * 0.2
 
 
 def _capital_lines(block: list[Line]) -> bool:
-    """Every line after a comma or a full stop starts with a capital, as verse is printed."""
-    following = [ln.text.strip() for ln in block[1:]]
-    capitals = sum(1 for text in following if text[:1].isupper() or text[:1] in "“\"‘'([")
-    ends = sum(1 for ln in block[:-1] if ln.text.rstrip()[-1:] in ",;:.!?—-")
-    if len(block) == 2:
-        return capitals == 1 and ends == 1 and len(block[0].text.strip()) < VERSE_LINE
-    return capitals >= len(following) * 0.9 and ends >= len(following) * 0.5
+    """Every line after a comma or a full stop starts with a capital, as verse is printed.
+
+    Two lines are too few to tell: a sentence wrapped once starts its second line
+    with a capital as often as not. "Mr." ends no sentence, and the name after it
+    (or a line opening "Mr. Darcy") has its capital whether it is verse or not.
+    """
+    if len(block) < 3:
+        return False
+    pairs = [
+        (line, following)
+        for line, following in itertools.pairwise(block)
+        if not _ends_in_title(line.text) and not is_title_abbreviation(following.text.split()[0])
+    ]
+    if len(pairs) < 2:
+        return False
+    capitals = sum(1 for _, following in pairs if _opens_with_capital(following.text.strip()))
+    ends = sum(1 for line, _ in pairs if line.text.rstrip()[-1:] in ",;:.!?—-")
+    return capitals >= len(pairs) * 0.9 and ends >= len(pairs) * 0.75
+
+
+def _goes_on_in_lower_case(block: list[Line]) -> bool:
+    """Half the lines after the first start in lower case: prose, as verse lines seldom do."""
+    lower = sum(1 for line in block[1:] if line.text.strip()[:1].islower())
+    return len(block) >= 2 and lower >= (len(block) - 1) * 0.5
+
+
+def _opens_with_capital(text: str) -> bool:
+    """A capital first letter, after any opening quotes or brackets ("“And" yes, "“and" no)."""
+    letters = text.lstrip("“\"‘'([«„¿¡*_ ")
+    return letters[:1].isupper()
 
 
 def block_align(block: list[Line], width: int) -> str | None:
