@@ -74,6 +74,10 @@ LETTERS = re.compile(r"[^\W\d_]+")
 
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
+# Below this many characters a handful of stray controls passes any share: a short
+# text is binary only if it is not mostly letters as well.
+SHORT_TEXT = 2000
+MIN_LETTER_SHARE = 0.5
 REPLACEMENT = "\ufffd"
 
 
@@ -390,11 +394,20 @@ def _refuse_unreadable(text: str, name: str) -> None:
     if "\x1b" in sample:
         sample = chars.ANSI_ESCAPE.sub("", sample)  # colour codes are formatting, which clean() removes
     unreadable = sum(1 for run in MAYBE_UNREADABLE.findall(sample) for ch in run if _unreadable(ch))
-    if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE):
+    if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE) and not _short_and_mostly_letters(sample):
         raise InputError(located(name, "looks like binary data, not text; pass a .txt file or set --encoding"))
     # A text without letters (a table of numbers, a line of dashes) is still
     # converted, as issue 9 asks: binary data is caught by its signature and
     # by its share of unreadable characters above, not by counting letters.
+
+
+def _short_and_mostly_letters(sample: str) -> bool:
+    """A short text with a stray NUL or control among its words (a 40-word story) is text."""
+    if len(sample) >= SHORT_TEXT:
+        return False
+    visible = sum(1 for ch in sample if not ch.isspace())
+    letters = sum(1 for ch in sample if ch.isalpha())
+    return letters >= visible * MIN_LETTER_SHARE
 
 
 def _unreadable(ch: str) -> bool:

@@ -46,6 +46,10 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
     read = replace(read, metadata=clean_metadata(read.metadata))
     decoded = decode(data, encoding=read.encoding, name=label)
     text = clean(decoded.text)
+    if options.verify:
+        from booksmith.verify import check_cleaning
+
+        check_cleaning(decoded.text, text, name=label)
     if not text.strip():
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:

@@ -160,6 +160,40 @@ def missing_passage(source_text: str, book_text: str) -> str | None:
     return " ".join(islice(words(source_text), max(0, missing - 5), missing + 6))
 
 
+# Characters that are never part of a word, so cleaning may delete them: controls, BOM,
+# soft hyphen, zero-width space, word joiner, invisible operators, bidi embeddings and
+# isolates, annotation marks, private use (booksmith's own markup) and lone surrogates.
+# Written out here rather than taken from chars.INVISIBLE, so that a character added to
+# clean's removals that belongs to a word (a joiner, a direction mark) is caught.
+NEVER_IN_WORDS = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060-\u2064\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ue000-\uf8ff\ud800-\udfff]+"
+)
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def check_cleaning(raw_text: str, cleaned_text: str, *, name: str = "book") -> None:
+    """Raise VerificationError if cleaning changed a word of the decoded text (a joiner removed, a letter lost).
+
+    The book is compared with the cleaned text; this compares the cleaned text with the
+    text before cleaning, so the guarantee holds for the text as the author wrote it.
+    """
+    if raw_text.isascii() and "\x1b" not in raw_text:
+        # ASCII text loses only controls, which are never in words, and whitespace.
+        return
+    before = NEVER_IN_WORDS.sub("", ANSI_ESCAPE.sub("", raw_text))
+    after = NEVER_IN_WORDS.sub("", cleaned_text)
+    if word_stream(before) == word_stream(after):
+        return
+    missing = first_missing(words(before), words(after))
+    index = missing if missing is not None else sum(1 for _ in words(after))
+    passage = " ".join(islice(words(before), max(0, index - 5), index + 6))
+    raise VerificationError(
+        f"{name}: cleaning the text changed its words near “{passage}”; please report this "
+        "(or pass --no-verify to write it anyway)"
+    )
+
+
 def check_words(source_text: str, book_text: str, *, name: str = "book") -> None:
     """Raise VerificationError naming the first passage of the source missing from the book."""
     passage = missing_passage(source_text, book_text)
