@@ -59,3 +59,50 @@ def test_a_short_text_with_a_nul_and_controls_is_text(tmp_path, run_cli):
     result = run_cli("build", source, "-f", "epub", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     assert "She waited by the window until dawn." in "".join(epub_documents(tmp_path / "out" / "short.epub").values())
+
+
+NUMBERED = (
+    "THE LONG ROAD\n\nby Ada Quill\n\nXXVIII\n\nThe road went on past the mill.\n\n* * *\n\n"
+    "They walked until dusk.\n\nXXIX\n\nAnother day came.\n\nxXx\n\nThe mill was gone.\n\n"
+    "XXX\n\nThe last chapter of the road.\n"
+)
+
+
+def test_xxx_as_a_chapter_number_is_kept_and_verify_lists_removals_by_kind(tmp_path, run_cli):
+    source = tmp_path / "road.txt"
+    source.write_text(NUMBERED, encoding="utf-8")
+    assert run_cli("build", source, "-f", "epub", "-o", tmp_path).exit_code == 0
+    assert "XXX" in "".join(epub_documents(tmp_path / "road.epub").values())
+    result = run_cli("verify", tmp_path / "road.epub", source)
+    assert result.exit_code == 0, result.stderr
+    assert "removed 2 lines (scene-break marks drawn as ornaments): line 9, 17: `* * *`; `xXx`" in result.stdout
+    assert "removed 2 lines (header fields and title page turned into metadata)" in result.stdout
+    explained = run_cli("inspect", "--explain", source).stdout
+    assert "removed 2 lines (scene-break marks drawn as ornaments)" in explained
+
+
+def test_a_removed_line_that_held_words_fails_build_and_verify(tmp_path, run_cli, monkeypatch):
+    import booksmith.structure as structure
+
+    source = tmp_path / "road.txt"
+    source.write_text(NUMBERED, encoding="utf-8")
+    assert run_cli("build", source, "-f", "epub", "-o", tmp_path).exit_code == 0
+    # A structure that takes "XXX" for an ornament, as one did: the chapter number vanishes.
+    monkeypatch.setattr(structure, "is_break_mark", lambda text: text.strip() in ("* * *", "xXx", "XXX"))
+    monkeypatch.setattr(structure, "mark_headings", lambda items, pattern: items)
+    result = run_cli("verify", tmp_path / "road.epub", source)
+    assert result.exit_code == 1
+    assert "line 21 `XXX` was left out (scene-break marks drawn as ornaments) but holds words" in result.stderr
+    result = run_cli("build", source, "-f", "epub", "-o", tmp_path / "again")
+    assert result.exit_code == 1 and "`XXX` was left out" in result.stderr
+    assert not (tmp_path / "again").exists() or not list((tmp_path / "again").iterdir())
+
+
+def test_removed_lines_of_unknown_kind_with_words_are_losses():
+    from booksmith.removals import lost_line
+    from booksmith.structure import Removal
+
+    assert lost_line([Removal(4, "Chapter Nine", "a mystery step")], "body") is not None
+    assert lost_line([Removal(4, "~~~", "a mystery step")], "body") is None
+    assert lost_line([Removal(4, "The End", "a scene-break mark")], "The road. The End came.") is not None
+    assert lost_line([Removal(4, "oOo", "a scene-break mark")], "The road went on.") is None

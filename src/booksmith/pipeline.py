@@ -128,6 +128,7 @@ def write_books(
     taken: set[Path] | None = None,
 ) -> list[Path]:
     """Render a loaded book once, check its words, and write each requested format."""
+    from booksmith.removals import check_removals
     from booksmith.render import render
     from booksmith.verify import check_words, xhtml_text
     from booksmith.writers import get_writer
@@ -146,5 +147,6 @@ def write_books(
     if options.verify:
         name = stem if isinstance(source, bytes) else str(source)
         check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
+        check_removals(loaded.removed, loaded.body_text, name=name)
     taken = taken if taken is not None else set()
     return [write(rendered, output_path(stem, fmt, directory, taken), render_options) for fmt, write in writers]

@@ -8,6 +8,7 @@ from typing import Any
 from booksmith.model import Paragraph, SceneBreak, Verse, chapter_texts
 from booksmith.options import BuildOptions
 from booksmith.pipeline import load
+from booksmith.removals import summary
 
 
 def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
@@ -45,5 +46,6 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
         "scene_breaks": sum(c["scene_breaks"] for c in chapters),
         "warnings": list(loaded.warnings),
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in loaded.removed],
+        "removed_by_kind": summary(loaded.removed),
         "explanations": list(loaded.explanations),
     }

@@ -54,6 +54,8 @@ class Verified:
 
     words: int
     documents: int
+    # The source lines the book leaves out, one line per kind (`removals.summary`).
+    removed: tuple[str, ...] = ()
 
 
 def words(text: str) -> Iterator[str]:
@@ -207,15 +209,18 @@ def check_words(source_text: str, book_text: str, *, name: str = "book") -> None
 def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -> Verified:
     """Check an EPUB file against the text it was built from, read the way a build reads it."""
     from booksmith.pipeline import load
+    from booksmith.removals import check_removals, summary
 
     book_text, documents = epub_text(book)
-    source_text = load(source, options).body_text
+    loaded = load(source, options)
+    source_text = loaded.body_text
     passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(sum(1 for _ in words(source_text)), documents)
+    check_removals(loaded.removed, source_text, name=str(source))
+    return Verified(sum(1 for _ in words(source_text)), documents, tuple(summary(loaded.removed)))
 
 
 def epub_text(path: Path) -> tuple[str, int]:

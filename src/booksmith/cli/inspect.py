@@ -34,6 +34,7 @@ def inspect(
     _print_table(file, report)
     if explain:
         typer.echo("\n".join(report["explanations"]))
+        typer.echo("\n".join(report["removed_by_kind"]))
 
 
 def _print_table(name: str, report: dict) -> None:
