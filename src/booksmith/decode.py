@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from booksmith import chars
 from booksmith.errors import EncodingError, InputError, located
+from booksmith.repair import repair
 
 # Leading bytes of file types people rename to .txt or drop into a folder by
 # mistake. Checked before any decoding, so the message can name the type.
@@ -89,8 +90,10 @@ class DecodedText:
     encoding: str
     # chardet's score, 1.0 for a BOM, a clean UTF-8 decode or a forced encoding.
     confidence: float
-    # True when UTF-8 read as cp1252 ("donâ€™t") was found and repaired.
+    # True when UTF-8 read as cp1252 ("donâ€™t"), once or more, was found and repaired.
     repaired_mojibake: bool = False
+    # What repair() changed (mojibake, escapes, entities, pasted tags), for `inspect`.
+    repairs: tuple[str, ...] = ()
 
 
 def read_bytes(path: Path) -> bytes:
@@ -123,7 +126,12 @@ def decode(data: bytes, *, encoding: str | None = None, name: str = "<input>") -
     _refuse_unreadable(result.text, name)
     if not result.text.strip():
         raise InputError(located(name, "is empty; there is no text to convert"))
-    return result
+    # A forced encoding is the user's word: mojibake in it is left alone, the web's damage is not.
+    repaired = repair(result.text, fix_encoding=encoding is None)
+    if not repaired.repairs:
+        return result
+    mojibake = any(r.startswith("mojibake") for r in repaired.repairs)
+    return replace(result, text=repaired.text, repaired_mojibake=mojibake, repairs=repaired.repairs)
 
 
 def _decode_forced(data: bytes, encoding: str, name: str) -> DecodedText:
@@ -169,7 +177,7 @@ def _detect(data: bytes) -> DecodedText:
     if iso2022:
         return iso2022
     try:
-        return _repair_mojibake(DecodedText(data.decode("utf-8"), "utf-8", 1.0))
+        return DecodedText(data.decode("utf-8"), "utf-8", 1.0)
     except UnicodeDecodeError:
         pass
     mixed = _mostly_utf8(data)
@@ -333,55 +341,6 @@ def _utf16_without_bom(data: bytes) -> DecodedText | None:
         return None
     letters = sum(ch.isalpha() for ch in text[:2048])
     return DecodedText(text, codec, 0.9) if letters > len(text[:2048]) * 0.3 else None
-
-
-def _cp1252_char(byte: int) -> str:
-    # The five bytes cp1252 leaves undefined come through Windows as C1 controls.
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(byte)
-
-
-def _mojibake_pattern() -> re.Pattern[str]:
-    """A UTF-8 sequence as it reads once decoded as cp1252: a lead byte, then continuation bytes."""
-
-    def chars_of(low: int, high: int) -> str:
-        return re.escape("".join(_cp1252_char(b) for b in range(low, high + 1)))
-
-    tail = f"[{chars_of(0x80, 0xBF)}]"
-    return re.compile(
-        f"[{chars_of(0xC2, 0xDF)}]{tail}|[{chars_of(0xE0, 0xEF)}]{tail}{{2}}|[{chars_of(0xF0, 0xF4)}]{tail}{{3}}"
-    ), re.compile(f"â€|[ÃÂ]{tail}")
-
-
-# Any UTF-8 sequence read as cp1252, and the few that only mojibake produces
-# ("â€" starts every curly quote and dash, "Ã" every accented Latin-1 letter):
-# repair starts only when the latter occur, so "OLÉ”" in a clean text stays.
-MOJIBAKE, MOJIBAKE_HINT = _mojibake_pattern()
-CP1252_BYTES = {_cp1252_char(b): b for b in range(256)}
-
-
-def _repair_mojibake(decoded: DecodedText) -> DecodedText:
-    """Undo UTF-8 that was once decoded as cp1252 and saved again ("donâ€™t" -> "don’t").
-
-    Each suspicious sequence is repaired on its own, so a file that mixes good
-    UTF-8 with pasted mojibake comes out right; nothing changes unless every
-    sequence found decodes as UTF-8 (real text never holds "Ã©" by accident).
-    """
-    text = decoded.text
-    if not MOJIBAKE_HINT.search(text):
-        return decoded
-    repairs: dict[str, str] = {}
-    for match in MOJIBAKE.finditer(text):
-        found = match.group()
-        if found not in repairs:
-            try:
-                repairs[found] = bytes(CP1252_BYTES[ch] for ch in found).decode("utf-8")
-            except UnicodeDecodeError:
-                return decoded
-    repaired = MOJIBAKE.sub(lambda m: repairs[m.group()], text)
-    return DecodedText(repaired, decoded.encoding, decoded.confidence, repaired_mojibake=True)
 
 
 # Candidates for _unreadable, found at C speed: ASCII controls and every non-ASCII character

@@ -60,8 +60,8 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         raise InputError(f"--chapter-pattern is not a valid regular expression ({error})") from None
     typeset_book = typeset(structured.book, options.typography)
     warnings = list(structured.warnings) + list(typeset_book.warnings)
-    if decoded.repaired_mojibake:
-        warnings.insert(0, "repaired text that had been decoded with the wrong encoding (mojibake)")
+    if decoded.repairs:
+        warnings.insert(0, f"repaired text damaged on the way: {', '.join(decoded.repairs)}")
     return Loaded(
         typeset_book.book,
         decoded,

@@ -32,6 +32,7 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
         "encoding": loaded.decoded.encoding,
         "confidence": round(loaded.decoded.confidence, 3),
         "repaired_mojibake": loaded.decoded.repaired_mojibake,
+        "repairs": list(loaded.decoded.repairs),
         "title": metadata.title,
         "author": ", ".join(metadata.authors) or None,
         "authors": list(metadata.authors),
