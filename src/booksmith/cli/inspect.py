@@ -46,7 +46,8 @@ def _print_table(name: str, report: dict) -> None:
         f"[bold]{report['title']}[/bold]" + (f" by {', '.join(report['authors'])}" if report["authors"] else "")
     )
     console.print(
-        f"{name}: {report['encoding']} (confidence {report['confidence']:.2f}), language {report['language']}, "
+        f"{name}: {report['encoding']} (confidence {report['confidence']:.2f}), "
+        f"language {report['language']} ({report['language_how']}), "
         f"paragraphs by {report['paragraph_convention']}, {report['words']} words"
     )
     table = Table("#", "Title", "Kind", "Paragraphs", "Scene breaks", "Words")
@@ -60,5 +61,7 @@ def _print_table(name: str, report: dict) -> None:
             str(chapter["words"]),
         )
     console.print(table)
+    for repaired in report["repairs"]:
+        console.print(f"repaired: {repaired}")
     for warning in report["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")
