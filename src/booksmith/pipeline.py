@@ -11,9 +11,10 @@ from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
 from booksmith.files import readable_title
+from booksmith.langtag import is_language_tag
 from booksmith.model import Book
 from booksmith.options import BuildOptions
-from booksmith.structure import Removal, structure
+from booksmith.structure import Removal, guess_language, structure
 from booksmith.typography import typeset
 
 
@@ -44,6 +45,10 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         data, label = read_bytes(path), name or str(path)
         read = _with_file_defaults(read, path)
     read = replace(read, metadata=clean_metadata(read.metadata))
+    language = read.metadata.language
+    if language and not is_language_tag(language):
+        shown = language if len(language) <= 40 else language[:39] + "…"
+        raise InputError(f"language '{shown}' is not a BCP 47 language tag; use one such as en, fr, pt-BR or zh-Hant")
     decoded = decode(data, encoding=read.encoding, name=label)
     text = clean(decoded.text)
     if options.verify:
@@ -58,6 +63,10 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         raise InputError(located(label, str(error))) from None
     except re.error as error:
         raise InputError(f"--chapter-pattern is not a valid regular expression ({error})") from None
+    if structured.book.metadata.language and not is_language_tag(structured.book.metadata.language):
+        # A header's "Language:" line that is no tag: the text's own language instead.
+        metadata = replace(structured.book.metadata, language=guess_language(structured.body_text))
+        structured = replace(structured, book=replace(structured.book, metadata=metadata))
     typeset_book = typeset(structured.book, options.typography)
     warnings = list(structured.warnings) + list(typeset_book.warnings)
     if decoded.repairs:
