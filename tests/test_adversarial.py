@@ -141,3 +141,56 @@ def test_send_never_writes_through_a_symlink_out_of_the_device(tmp_path, run_cli
     result = run_cli("send", book, "--to", device)
     one_line_error(result, "leads outside the device", "remove that link")
     assert not any(outside.iterdir())
+
+
+def test_verify_reads_a_document_the_spine_lists_4000_times_once(tmp_path):
+    container = (
+        b'<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        b'<rootfiles><rootfile full-path="book.opf" media-type="application/oebps-package+xml"/></rootfiles>'
+        b"</container>"
+    )
+    opf = (
+        b'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>'
+        b'<item id="c1" href="one.xhtml" media-type="application/xhtml+xml"/></manifest><spine>'
+        + b'<itemref idref="c1"/>' * 4_000
+        + b"</spine></package>"
+    )
+    page = b'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>' + b"lamp " * 20_000 + b"</p></body></html>"
+    book = tmp_path / "repeated.epub"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("META-INF/container.xml", container)
+        archive.writestr("book.opf", opf)
+        archive.writestr("one.xhtml", page)
+    assert book.stat().st_size < 16 * 1024
+    text, documents = verify.epub_text(book)
+    assert documents == 1 and len(text) < 200_000
+    assert verify.MAX_ENTRY_BYTES <= 128 * 1024 * 1024 and verify.MAX_TOTAL_BYTES <= 256 * 1024 * 1024
+
+
+FRENCH_UTF8 = "Le café était fermé, et la fenêtre ouverte."
+FRENCH_CP1252 = "Où est la clé? Déjà l'été, dit-il à sa sœur."
+CHINESE = "城墙上的风吹了一夜，灯还亮着。\n她没有说话，只是看着远处的海。\n"
+
+
+def test_a_file_alternating_utf8_and_cp1252_lines_is_decoded_per_line():
+    from booksmith.decode import decode
+
+    lines = [FRENCH_UTF8.encode() if n % 2 == 0 else FRENCH_CP1252.encode("cp1252") for n in range(10)]
+    decoded = decode(b"\n".join(lines))
+    assert decoded.text.splitlines() == [FRENCH_UTF8, FRENCH_CP1252] * 5
+    assert decoded.encoding == "utf-8 and cp1252"
+
+
+def test_ten_lines_of_mac_roman_french_are_not_read_as_arabic():
+    from booksmith.decode import decode
+
+    text = "\n".join(["Le café était fermé, et la fenêtre ouverte à l'été."] * 10)
+    assert decode(text.encode("mac-roman")).text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_cjk_text_in_utf16_or_utf32_without_a_bom_is_read(codec):
+    from booksmith.decode import decode
+
+    decoded = decode((CHINESE * 5).encode(codec))
+    assert (decoded.text, decoded.encoding) == (CHINESE * 5, codec)

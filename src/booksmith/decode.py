@@ -170,7 +170,7 @@ def _detect(data: bytes) -> DecodedText:
             # few bad bytes replaced (the unreadable-share check refuses a damaged one).
             errors = "booksmith-cp1252" if codec == "utf-8" else "replace"
             return DecodedText(data[len(bom) :].decode(codec, errors=errors), BOM_NAMES[codec], 1.0)
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf32_without_bom(data) or _utf16_without_bom(data)
     if utf16:
         return utf16
     iso2022 = _iso2022(data)
@@ -180,7 +180,7 @@ def _detect(data: bytes) -> DecodedText:
         return DecodedText(data.decode("utf-8"), "utf-8", 1.0)
     except UnicodeDecodeError:
         pass
-    mixed = _mostly_utf8(data)
+    mixed = _mostly_utf8(data) or _mixed_lines(data) or _utf16_cjk_without_bom(data)
     if mixed:
         return mixed
     import chardet  # imported here: detection is only needed for non-UTF-8 input
@@ -293,6 +293,10 @@ def _script(ch: str) -> str:
         return "greek"
     if 0x400 <= code < 0x530:
         return "cyrillic"
+    if 0x590 <= code < 0x600:
+        return "hebrew"
+    if 0x600 <= code < 0x700:
+        return "arabic"
     if 0x3040 <= code < 0xA000 or 0xAC00 <= code < 0xD7B0:
         return "cjk"
     return "other"
@@ -316,6 +320,71 @@ def _mostly_utf8(data: bytes) -> DecodedText | None:
     if non_ascii < 4 * max(invalid, 1):
         return None
     return DecodedText(data.decode("utf-8", errors="booksmith-cp1252"), "utf-8", 0.9)
+
+
+def _mixed_lines(data: bytes) -> DecodedText | None:
+    """Lines of UTF-8 and lines of a code page in one file (texts pasted together from two editors).
+
+    Each line that is valid UTF-8 is read as UTF-8; the others in the code page that
+    reads them most plausibly. Read as a whole, such a file was taken for cp1250
+    with every line garbled.
+    """
+    lines = data.split(b"\n")
+    valid: list[bool] = []
+    utf8_lines = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            valid.append(False)
+            continue
+        valid.append(True)
+        utf8_lines += not line.isascii()
+    if utf8_lines < 2 or all(valid):
+        return None
+    others = b"\n".join(line for line, ok in zip(lines, valid, strict=True) if not ok)
+    codec = _most_plausible(others, None, 0.0).encoding
+    codec = "cp1252" if codec == "iso8859-1" else codec
+    text = "\n".join(
+        line.decode("utf-8") if ok else line.decode(codec, errors="replace")
+        for line, ok in zip(lines, valid, strict=True)
+    )
+    return DecodedText(text, f"utf-8 and {codec}", 0.8)
+
+
+# Newlines and CJK punctuation: a CJK text in UTF-16 has them, a Western text misread as
+# UTF-16 (every pair of ASCII bytes is a CJK ideograph) has none.
+CJK_TEXT_MARKS = re.compile("[\n\u3000-\u303f\uff01-\uff1f]")
+
+
+def _utf16_cjk_without_bom(data: bytes) -> DecodedText | None:
+    """UTF-16 without a BOM holding only CJK text, which has too few NULs for _utf16_without_bom."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        wide = len(chars.WIDE.findall(sample))
+        if wide > len(sample) * 0.6 and len(CJK_TEXT_MARKS.findall(sample)) >= max(1, len(sample) // 200):
+            return DecodedText(text, codec, 0.8)
+    return None
+
+
+def _utf32_without_bom(data: bytes) -> DecodedText | None:
+    """UTF-32 without a BOM: every fourth byte pair is zero (text in the first 65,536 characters)."""
+    if len(data) % 4 or len(data) < 8:
+        return None
+    sample = data[:4096]
+    for codec, zeros in (("utf-32-le", sample[3::4] + sample[2::4]), ("utf-32-be", sample[0::4] + sample[1::4])):
+        if zeros.count(0) == len(zeros):
+            try:
+                return DecodedText(data.decode(codec), codec, 0.9)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _codec(name: str) -> str | None:
