@@ -70,6 +70,7 @@ def test_a_file_name_that_is_not_utf8_builds_and_batch_json_stays_utf8(tmp_path,
     (folder / name).write_text(STORY, encoding="utf-8")
     result = run_cli("build", folder / name, "-f", "epub", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().endswith("caf\\xe9.epub")
     assert (tmp_path / "out" / os.fsdecode(b"caf\xe9.epub")).is_file()
     result = run_cli("batch", folder, "-o", tmp_path / "batch", "--json", "-f", "epub")
     assert result.exit_code == 0, result.stderr
@@ -91,7 +92,9 @@ def test_a_stem_near_the_file_name_limit_builds(tmp_path, run_cli):
     assert (tmp_path / "out" / ("s" * 245 + ".epub")).is_file()
     longest = tmp_path / ("t" * 251 + ".txt")
     longest.write_text(STORY, encoding="utf-8")
-    assert run_cli("build", longest, "-f", "epub", "-o", tmp_path / "out").exit_code == 0
+    # "t" * 251 + ".kepub.epub" passes 255 bytes: the output's name is cut to fit.
+    assert run_cli("build", longest, "-f", "epub,kepub", "-o", tmp_path / "out").exit_code == 0
+    assert (tmp_path / "out" / ("t" * 244 + ".kepub.epub")).is_file()
 
 
 @pytest.mark.parametrize("tag", ['en" onload="x', "a" * 10_000, "en_US", "e"])

@@ -70,6 +70,25 @@ def escape_surrogates(json_text: str) -> str:
     return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
+def printable_path(path: Path | str) -> str:
+    """A path (or a message naming one) that can be printed: bytes that are not UTF-8 shown as \\xe9."""
+    text = str(path)
+    if LONE_SURROGATE.search(text) is None:
+        return text
+    return LONE_SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def fitting_name(stem: str, suffix: str, limit: int = 255) -> str:
+    """`stem + suffix`, the stem cut so the name fits the file system's 255-byte limit."""
+    room = limit - len(os.fsencode(suffix))
+    raw = os.fsencode(stem)
+    if len(raw) <= room:
+        return stem + suffix
+    while room > 0 and raw[room] & 0xC0 == 0x80:  # not inside a UTF-8 character
+        room -= 1
+    return os.fsdecode(raw[:room]) + suffix
+
+
 def readable_title(stem: str) -> str:
     """A title from a file name: `my_story-ch1` -> `My Story Ch1`."""
     stem = display_name(stem)

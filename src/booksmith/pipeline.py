@@ -10,7 +10,7 @@ from booksmith.clean import clean, clean_metadata
 from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
-from booksmith.files import readable_title
+from booksmith.files import fitting_name, readable_title
 from booksmith.langtag import is_language_tag
 from booksmith.model import Book
 from booksmith.options import BuildOptions
@@ -101,10 +101,10 @@ def output_path(stem: str, fmt: str, directory: Path, taken: set[Path]) -> Path:
     """Where a format of a book goes; a name already used in this run gets a numeric suffix."""
     from booksmith.writers import suffix
 
-    candidate = directory / f"{stem}{suffix(fmt)}"
+    candidate = directory / fitting_name(stem, suffix(fmt))
     number = 2
     while candidate.resolve() in taken:
-        candidate = directory / f"{stem}-{number}{suffix(fmt)}"
+        candidate = directory / fitting_name(stem, f"-{number}{suffix(fmt)}")
         number += 1
     taken.add(candidate.resolve())
     return candidate
