@@ -68,3 +68,7 @@ def test_pasted_markup_becomes_emphasis_breaks_and_paragraphs(tmp_path, run_cli)
     report = json.loads(run_cli("inspect", "--json", source).stdout)
     assert any("pasted HTML tags" in r for r in report["repairs"])
     assert any("HTML entities" in r for r in report["repairs"])
+
+
+def test_entities_for_controls_stay_as_typed():
+    assert repair("A &#0; and &amp; and &#x7; here.").text == "A &#0; and & and &#x7; here."

@@ -76,7 +76,7 @@ def repair(text: str, *, fix_encoding: bool = True) -> Repaired:
     if "&" in text:
         entities = ENTITY.findall(text)
         if len(entities) >= MIN_ENTITIES or (entities and any("HTML" in r for r in repairs)):
-            text = ENTITY.sub(lambda m: html.unescape(m.group()), text)
+            text = ENTITY.sub(_entity_as_text, text)
             repairs.append(f"{len(entities)} HTML entities")
     return Repaired(text, tuple(repairs))
 
@@ -107,6 +107,16 @@ def _fix_mojibake(text: str) -> tuple[str, int]:
                 lines[index] = fixed
                 changed += 1
     return ("\n".join(lines) if changed else text), changed
+
+
+def _entity_as_text(match: re.Match[str]) -> str:
+    """The character an entity stands for; `&#0;` and other controls stay as typed (no page means them)."""
+    entity = match.group()
+    if entity.startswith("&#"):
+        code = int(entity[3:-1], 16) if entity[2] in "xX" else int(entity[2:-1])
+        if (code < 0x20 and code not in (0x09, 0x0A)) or code == 0x7F or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            return entity
+    return html.unescape(entity)
 
 
 def _unescape(match: re.Match[str]) -> str:
