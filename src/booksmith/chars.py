@@ -19,14 +19,21 @@ SOFT_HYPHEN = "\u00ad"
 BOM = "\ufeff"
 REPLACEMENT = "\ufffd"
 
-# Characters that change nothing a reader sees but break word matching, search
-# and hyphenation: zero-width spaces and joiners, word joiner, BOM, soft hyphen,
-# bidi marks that web pages leave behind, and the interlinear annotation marks.
+# Characters that are never part of a text's words: word joiner, BOM, soft hyphen
+# (typography hyphenates on its own), the invisible math operators, bidi embeddings
+# and isolates that web pages leave unbalanced, and the interlinear annotation marks.
+# Not here, because they belong to the text: zero-width joiner and non-joiner (Persian
+# "می‌خواهم", Indic conjuncts, emoji sequences), the direction marks LRM, RLM and ALM,
+# variation selectors, combining marks and the Mongolian vowel separator.
 INVISIBLE = (
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064"
-    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    "\ufff9\ufffa\ufffb"
+    "\u2060\ufeff\u00ad\u2061\u2062\u2063\u2064\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb"
 )
+ZERO_WIDTH_SPACE = "\u200b"
+# Scripts written without spaces between words, where a zero-width space marks a
+# word boundary (Thai, Lao, Tibetan, Myanmar, Khmer, Chinese and Japanese); elsewhere
+# it is junk from web pages and splits a word in two.
+UNSPACED_SCRIPTS = "\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+JUNK_ZERO_WIDTH_SPACE = re.compile(f"(?<![{UNSPACED_SCRIPTS}])\u200b(?![{UNSPACED_SCRIPTS}])")
 
 # Spaces other than U+0020 that paste from the web and word processors; they
 # become plain spaces (typography adds its own no-break spaces where needed).

@@ -38,11 +38,17 @@ INNER_TABS = re.compile(r"(?<=\S)\t+")
 
 
 def clean(text: str) -> str:
-    """Return the text with LF newlines, spaces instead of tabs, nothing invisible, in NFC."""
+    """Return the text with LF newlines, spaces instead of tabs, in NFC, without what cannot be text.
+
+    Joiners, direction marks, variation selectors and combining marks stay: they
+    belong to the words (chars.INVISIBLE says what goes and why).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
         text = chars.ANSI_ESCAPE.sub("", text)  # before the controls go, or "[32m" would stay as text
     text = _without_surrogates(text.translate(REMOVALS))
+    if chars.ZERO_WIDTH_SPACE in text:
+        text = chars.JUNK_ZERO_WIDTH_SPACE.sub("", text)
     # Line by line: a regex anchored at line ends tries every space of the text and was 20 times slower.
     text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     if "\t" in text:
@@ -72,7 +78,10 @@ def clean_metadata(metadata: Metadata) -> Metadata:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_without_surrogates(text.translate(REMOVALS)).split())
+    text = _without_surrogates(text.translate(REMOVALS))
+    if chars.ZERO_WIDTH_SPACE in text:
+        text = chars.JUNK_ZERO_WIDTH_SPACE.sub("", text)
+    return " ".join(text.split())
 
 
 def _without_surrogates(text: str) -> str:

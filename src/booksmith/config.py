@@ -38,6 +38,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(located(path, f"is not valid TOML: {error}; fix that line")) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(located(path, f"cannot be read ({error})")) from None
+    except RecursionError:
+        # tomllib parses nested arrays recursively: 5,000 levels exhaust the stack.
+        raise ConfigError(located(path, "nests arrays or tables too deeply; no booksmith setting needs that")) from None
 
 
 def metadata_from(table: dict[str, Any], path: Path) -> Metadata:
@@ -86,7 +89,10 @@ def _isbn(table: dict[str, Any]) -> str | None:
 def sidecar_metadata(source: Path) -> Metadata:
     """Metadata from `story.toml` beside `story.txt`, if there is one."""
     sidecar = source.with_suffix(".toml")
-    if not sidecar.is_file() or sidecar.name == FOLDER_CONFIG:
+    try:
+        if not sidecar.is_file() or sidecar.name == FOLDER_CONFIG:
+            return Metadata()
+    except OSError:  # a name at the 255-byte limit has no room for ".toml": there is no sidecar
         return Metadata()
     return metadata_from(read_toml(sidecar), sidecar)
 

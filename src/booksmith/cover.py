@@ -67,6 +67,11 @@ def user_cover(path: Path) -> bytes:
     return _jpeg(picture)
 
 
+# The most a cover shows: six lines of a few dozen characters each.
+MAX_COVER_LINES = 6
+MAX_COVER_CHARS = 600
+
+
 def generated_cover(metadata: Metadata, theme: str = "classic") -> bytes:
     """A 1600x2560 typographic cover: series at the top, the title in the middle, the author below."""
     from PIL import ImageDraw
@@ -106,6 +111,10 @@ def generated_cover(metadata: Metadata, theme: str = "classic") -> bytes:
 
 def _fit(text: str, width: int, *, sizes: tuple[int, ...], style: str = "Regular") -> tuple[list[str], object]:
     """The text wrapped to `width` at the largest size that needs at most four lines."""
+    if len(text) > MAX_COVER_CHARS:
+        # Six lines show at most a few hundred characters: a 32,000-character title
+        # took 48 s to wrap and 5 MB overflowed PIL; the book's title page has it all.
+        text = text[: MAX_COVER_CHARS - 1] + "…"
     sample = _missing(text)
     for size in sizes:
         font = _font(style, size, sample)
@@ -118,6 +127,8 @@ def _fit(text: str, width: int, *, sizes: tuple[int, ...], style: str = "Regular
 def _wrap(text: str, font, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
+        if len(lines) > MAX_COVER_LINES:
+            break  # the cover shows no more; measuring the rest only costs time
         # A word wider than the cover is cut where it overflows.
         while font.getlength(word) > width and len(word) > 1:
             cut = max(1, int(len(word) * width / font.getlength(word)) - 1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from booksmith import chars
 from booksmith.errors import EncodingError, InputError, located
+from booksmith.repair import repair
 
 # Leading bytes of file types people rename to .txt or drop into a folder by
 # mistake. Checked before any decoding, so the message can name the type.
@@ -74,6 +75,10 @@ LETTERS = re.compile(r"[^\W\d_]+")
 
 # A text whose share of unreadable characters passes this is binary, not text.
 MAX_UNREADABLE_SHARE = 0.02
+# Below this many characters a handful of stray controls passes any share: a short
+# text is binary only if it is not mostly letters as well.
+SHORT_TEXT = 2000
+MIN_LETTER_SHARE = 0.5
 REPLACEMENT = "\ufffd"
 
 
@@ -85,8 +90,10 @@ class DecodedText:
     encoding: str
     # chardet's score, 1.0 for a BOM, a clean UTF-8 decode or a forced encoding.
     confidence: float
-    # True when UTF-8 read as cp1252 ("donâ€™t") was found and repaired.
+    # True when UTF-8 read as cp1252 ("donâ€™t"), once or more, was found and repaired.
     repaired_mojibake: bool = False
+    # What repair() changed (mojibake, escapes, entities, pasted tags), for `inspect`.
+    repairs: tuple[str, ...] = ()
 
 
 def read_bytes(path: Path) -> bytes:
@@ -119,7 +126,12 @@ def decode(data: bytes, *, encoding: str | None = None, name: str = "<input>") -
     _refuse_unreadable(result.text, name)
     if not result.text.strip():
         raise InputError(located(name, "is empty; there is no text to convert"))
-    return result
+    # A forced encoding is the user's word: mojibake in it is left alone, the web's damage is not.
+    repaired = repair(result.text, fix_encoding=encoding is None)
+    if not repaired.repairs:
+        return result
+    mojibake = any(r.startswith("mojibake") for r in repaired.repairs)
+    return replace(result, text=repaired.text, repaired_mojibake=mojibake, repairs=repaired.repairs)
 
 
 def _decode_forced(data: bytes, encoding: str, name: str) -> DecodedText:
@@ -158,17 +170,17 @@ def _detect(data: bytes) -> DecodedText:
             # few bad bytes replaced (the unreadable-share check refuses a damaged one).
             errors = "booksmith-cp1252" if codec == "utf-8" else "replace"
             return DecodedText(data[len(bom) :].decode(codec, errors=errors), BOM_NAMES[codec], 1.0)
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf32_without_bom(data) or _utf16_without_bom(data)
     if utf16:
         return utf16
     iso2022 = _iso2022(data)
     if iso2022:
         return iso2022
     try:
-        return _repair_mojibake(DecodedText(data.decode("utf-8"), "utf-8", 1.0))
+        return DecodedText(data.decode("utf-8"), "utf-8", 1.0)
     except UnicodeDecodeError:
         pass
-    mixed = _mostly_utf8(data)
+    mixed = _mostly_utf8(data) or _mixed_lines(data) or _utf16_cjk_without_bom(data)
     if mixed:
         return mixed
     import chardet  # imported here: detection is only needed for non-UTF-8 input
@@ -281,6 +293,10 @@ def _script(ch: str) -> str:
         return "greek"
     if 0x400 <= code < 0x530:
         return "cyrillic"
+    if 0x590 <= code < 0x600:
+        return "hebrew"
+    if 0x600 <= code < 0x700:
+        return "arabic"
     if 0x3040 <= code < 0xA000 or 0xAC00 <= code < 0xD7B0:
         return "cjk"
     return "other"
@@ -304,6 +320,71 @@ def _mostly_utf8(data: bytes) -> DecodedText | None:
     if non_ascii < 4 * max(invalid, 1):
         return None
     return DecodedText(data.decode("utf-8", errors="booksmith-cp1252"), "utf-8", 0.9)
+
+
+def _mixed_lines(data: bytes) -> DecodedText | None:
+    """Lines of UTF-8 and lines of a code page in one file (texts pasted together from two editors).
+
+    Each line that is valid UTF-8 is read as UTF-8; the others in the code page that
+    reads them most plausibly. Read as a whole, such a file was taken for cp1250
+    with every line garbled.
+    """
+    lines = data.split(b"\n")
+    valid: list[bool] = []
+    utf8_lines = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            valid.append(False)
+            continue
+        valid.append(True)
+        utf8_lines += not line.isascii()
+    if utf8_lines < 2 or all(valid):
+        return None
+    others = b"\n".join(line for line, ok in zip(lines, valid, strict=True) if not ok)
+    codec = _most_plausible(others, None, 0.0).encoding
+    codec = "cp1252" if codec == "iso8859-1" else codec
+    text = "\n".join(
+        line.decode("utf-8") if ok else line.decode(codec, errors="replace")
+        for line, ok in zip(lines, valid, strict=True)
+    )
+    return DecodedText(text, f"utf-8 and {codec}", 0.8)
+
+
+# Newlines and CJK punctuation: a CJK text in UTF-16 has them, a Western text misread as
+# UTF-16 (every pair of ASCII bytes is a CJK ideograph) has none.
+CJK_TEXT_MARKS = re.compile("[\n\u3000-\u303f\uff01-\uff1f]")
+
+
+def _utf16_cjk_without_bom(data: bytes) -> DecodedText | None:
+    """UTF-16 without a BOM holding only CJK text, which has too few NULs for _utf16_without_bom."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        wide = len(chars.WIDE.findall(sample))
+        if wide > len(sample) * 0.6 and len(CJK_TEXT_MARKS.findall(sample)) >= max(1, len(sample) // 200):
+            return DecodedText(text, codec, 0.8)
+    return None
+
+
+def _utf32_without_bom(data: bytes) -> DecodedText | None:
+    """UTF-32 without a BOM: every fourth byte pair is zero (text in the first 65,536 characters)."""
+    if len(data) % 4 or len(data) < 8:
+        return None
+    sample = data[:4096]
+    for codec, zeros in (("utf-32-le", sample[3::4] + sample[2::4]), ("utf-32-be", sample[0::4] + sample[1::4])):
+        if zeros.count(0) == len(zeros):
+            try:
+                return DecodedText(data.decode(codec), codec, 0.9)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _codec(name: str) -> str | None:
@@ -331,55 +412,6 @@ def _utf16_without_bom(data: bytes) -> DecodedText | None:
     return DecodedText(text, codec, 0.9) if letters > len(text[:2048]) * 0.3 else None
 
 
-def _cp1252_char(byte: int) -> str:
-    # The five bytes cp1252 leaves undefined come through Windows as C1 controls.
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(byte)
-
-
-def _mojibake_pattern() -> re.Pattern[str]:
-    """A UTF-8 sequence as it reads once decoded as cp1252: a lead byte, then continuation bytes."""
-
-    def chars_of(low: int, high: int) -> str:
-        return re.escape("".join(_cp1252_char(b) for b in range(low, high + 1)))
-
-    tail = f"[{chars_of(0x80, 0xBF)}]"
-    return re.compile(
-        f"[{chars_of(0xC2, 0xDF)}]{tail}|[{chars_of(0xE0, 0xEF)}]{tail}{{2}}|[{chars_of(0xF0, 0xF4)}]{tail}{{3}}"
-    ), re.compile(f"â€|[ÃÂ]{tail}")
-
-
-# Any UTF-8 sequence read as cp1252, and the few that only mojibake produces
-# ("â€" starts every curly quote and dash, "Ã" every accented Latin-1 letter):
-# repair starts only when the latter occur, so "OLÉ”" in a clean text stays.
-MOJIBAKE, MOJIBAKE_HINT = _mojibake_pattern()
-CP1252_BYTES = {_cp1252_char(b): b for b in range(256)}
-
-
-def _repair_mojibake(decoded: DecodedText) -> DecodedText:
-    """Undo UTF-8 that was once decoded as cp1252 and saved again ("donâ€™t" -> "don’t").
-
-    Each suspicious sequence is repaired on its own, so a file that mixes good
-    UTF-8 with pasted mojibake comes out right; nothing changes unless every
-    sequence found decodes as UTF-8 (real text never holds "Ã©" by accident).
-    """
-    text = decoded.text
-    if not MOJIBAKE_HINT.search(text):
-        return decoded
-    repairs: dict[str, str] = {}
-    for match in MOJIBAKE.finditer(text):
-        found = match.group()
-        if found not in repairs:
-            try:
-                repairs[found] = bytes(CP1252_BYTES[ch] for ch in found).decode("utf-8")
-            except UnicodeDecodeError:
-                return decoded
-    repaired = MOJIBAKE.sub(lambda m: repairs[m.group()], text)
-    return DecodedText(repaired, decoded.encoding, decoded.confidence, repaired_mojibake=True)
-
-
 # Candidates for _unreadable, found at C speed: ASCII controls and every non-ASCII character
 # (only those need a look at their Unicode category).
 MAYBE_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]|[^\x00-\x7f]+")
@@ -390,11 +422,20 @@ def _refuse_unreadable(text: str, name: str) -> None:
     if "\x1b" in sample:
         sample = chars.ANSI_ESCAPE.sub("", sample)  # colour codes are formatting, which clean() removes
     unreadable = sum(1 for run in MAYBE_UNREADABLE.findall(sample) for ch in run if _unreadable(ch))
-    if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE):
+    if unreadable > max(2, len(sample) * MAX_UNREADABLE_SHARE) and not _short_and_mostly_letters(sample):
         raise InputError(located(name, "looks like binary data, not text; pass a .txt file or set --encoding"))
     # A text without letters (a table of numbers, a line of dashes) is still
     # converted, as issue 9 asks: binary data is caught by its signature and
     # by its share of unreadable characters above, not by counting letters.
+
+
+def _short_and_mostly_letters(sample: str) -> bool:
+    """A short text with a stray NUL or control among its words (a 40-word story) is text."""
+    if len(sample) >= SHORT_TEXT:
+        return False
+    visible = sum(1 for ch in sample if not ch.isspace())
+    letters = sum(1 for ch in sample if ch.isalpha())
+    return letters >= visible * MIN_LETTER_SHARE
 
 
 def _unreadable(ch: str) -> bool:

@@ -167,6 +167,11 @@ def copy_book(book: Path, device: Device, name: str | None = None) -> Copied:
     name is never overwritten: the copy gets a numeric suffix instead.
     """
     folder = device.books_dir
+    # A `books` folder that is a link elsewhere would take the copy off the device.
+    if not folder.resolve().is_relative_to(device.root.resolve()):
+        raise DeviceError(
+            located(folder, f"leads outside the device (to {folder.resolve()}); remove that link or pass --to")
+        )
     name = name or book.name
     size = book.stat().st_size
     try:

@@ -10,10 +10,11 @@ from booksmith.clean import clean, clean_metadata
 from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
-from booksmith.files import readable_title
+from booksmith.files import fitting_name, readable_title
+from booksmith.langtag import is_language_tag
 from booksmith.model import Book
 from booksmith.options import BuildOptions
-from booksmith.structure import Removal, structure
+from booksmith.structure import Removal, guess_language, structure
 from booksmith.typography import typeset
 
 
@@ -44,8 +45,16 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         data, label = read_bytes(path), name or str(path)
         read = _with_file_defaults(read, path)
     read = replace(read, metadata=clean_metadata(read.metadata))
+    language = read.metadata.language
+    if language and not is_language_tag(language):
+        shown = language if len(language) <= 40 else language[:39] + "…"
+        raise InputError(f"language '{shown}' is not a BCP 47 language tag; use one such as en, fr, pt-BR or zh-Hant")
     decoded = decode(data, encoding=read.encoding, name=label)
     text = clean(decoded.text)
+    if options.verify:
+        from booksmith.verify import check_cleaning
+
+        check_cleaning(decoded.text, text, name=label)
     if not text.strip():
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
@@ -54,10 +63,14 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         raise InputError(located(label, str(error))) from None
     except re.error as error:
         raise InputError(f"--chapter-pattern is not a valid regular expression ({error})") from None
+    if structured.book.metadata.language and not is_language_tag(structured.book.metadata.language):
+        # A header's "Language:" line that is no tag: the text's own language instead.
+        metadata = replace(structured.book.metadata, language=guess_language(structured.body_text))
+        structured = replace(structured, book=replace(structured.book, metadata=metadata))
     typeset_book = typeset(structured.book, options.typography)
     warnings = list(structured.warnings) + list(typeset_book.warnings)
-    if decoded.repaired_mojibake:
-        warnings.insert(0, "repaired text that had been decoded with the wrong encoding (mojibake)")
+    if decoded.repairs:
+        warnings.insert(0, f"repaired text damaged on the way: {', '.join(decoded.repairs)}")
     return Loaded(
         typeset_book.book,
         decoded,
@@ -88,10 +101,10 @@ def output_path(stem: str, fmt: str, directory: Path, taken: set[Path]) -> Path:
     """Where a format of a book goes; a name already used in this run gets a numeric suffix."""
     from booksmith.writers import suffix
 
-    candidate = directory / f"{stem}{suffix(fmt)}"
+    candidate = directory / fitting_name(stem, suffix(fmt))
     number = 2
     while candidate.resolve() in taken:
-        candidate = directory / f"{stem}-{number}{suffix(fmt)}"
+        candidate = directory / fitting_name(stem, f"-{number}{suffix(fmt)}")
         number += 1
     taken.add(candidate.resolve())
     return candidate
@@ -124,6 +137,7 @@ def write_books(
     taken: set[Path] | None = None,
 ) -> list[Path]:
     """Render a loaded book once, check its words, and write each requested format."""
+    from booksmith.removals import check_removals
     from booksmith.render import render
     from booksmith.verify import check_words, xhtml_text
     from booksmith.writers import get_writer
@@ -142,5 +156,6 @@ def write_books(
     if options.verify:
         name = stem if isinstance(source, bytes) else str(source)
         check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
+        check_removals(loaded.removed, loaded.body_text, name=name)
     taken = taken if taken is not None else set()
     return [write(rendered, output_path(stem, fmt, directory, taken), render_options) for fmt, write in writers]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from booksmith.model import Paragraph, SceneBreak, Verse, chapter_texts
+from booksmith.model import Paragraph, SceneBreak, Verse, block_texts, chapter_texts
 from booksmith.options import BuildOptions
 from booksmith.pipeline import load
+from booksmith.removals import summary
+from booksmith.structure.language import identify_language
 
 
 def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
@@ -27,14 +29,25 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
             }
         )
     metadata = book.metadata
+    sample = " ".join(t for ch in book.chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
+    identified = identify_language(sample)
+    if identified.tag != metadata.language:
+        language_how = "given (a header, a sidecar or --language)"
+    elif identified.fallback:
+        language_how = f"fallback: {identified.fallback}"
+    else:
+        language_how = f"identified, {identified.confidence:.0%} sure"
     return {
         "encoding": loaded.decoded.encoding,
         "confidence": round(loaded.decoded.confidence, 3),
         "repaired_mojibake": loaded.decoded.repaired_mojibake,
+        "repairs": list(loaded.decoded.repairs),
         "title": metadata.title,
         "author": ", ".join(metadata.authors) or None,
         "authors": list(metadata.authors),
         "language": metadata.language,
+        "language_confidence": round(identified.confidence, 3) if identified.tag == metadata.language else None,
+        "language_how": language_how,
         "description": metadata.description,
         "subjects": list(metadata.subjects),
         "series": metadata.series,
@@ -45,5 +58,6 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
         "scene_breaks": sum(c["scene_breaks"] for c in chapters),
         "warnings": list(loaded.warnings),
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in loaded.removed],
+        "removed_by_kind": summary(loaded.removed),
         "explanations": list(loaded.explanations),
     }

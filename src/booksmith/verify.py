@@ -6,7 +6,6 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -29,8 +28,8 @@ if TYPE_CHECKING:
 # character is compared as a word of its own.
 WIDE_LETTER = re.compile(f"[{WIDE_LETTERS}]")
 WORD = re.compile(rf"[{WIDE_LETTERS}]|[^\W_{WIDE_LETTERS}]+")
-# How far ahead in the book a source word may be found: the book adds words of
-# its own (title page, labels) but never far from where the source has them.
+# How many words of its own the fast path lets the book add between two runs of
+# source words (title page, labels); a longer gap sends the check to the exact path.
 LOOKAHEAD = 400
 # huge_tree lifts libxml2's 10 MB text-node limit: a 5 MB line is one paragraph.
 # Entities are never expanded and nothing is fetched, whoever wrote the file.
@@ -43,9 +42,12 @@ CONTAINER_NS = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 # archive of millions of entries is refused before it costs memory or time.
 # A 50 MB text makes a book of about 60 MB of XHTML and 10,000 chapters about
 # 10,000 entries, so these leave a wide margin for real books.
+# Parsing costs about 20 times a document's size in memory (a 200 MB entry took 4 GB),
+# so the bytes actually inflated are capped per entry and per book; a spine that
+# lists one document 4,000 times reads it once.
 MAX_ENTRIES = 50_000
-MAX_ENTRY_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_ENTRY_BYTES = 128 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Verified:
 
     words: int
     documents: int
+    # The source lines the book leaves out, one line per kind (`removals.summary`).
+    removed: tuple[str, ...] = ()
 
 
 def words(text: str) -> Iterator[str]:
@@ -94,18 +98,17 @@ def body_text(root: etree._Element) -> str:
 
 
 def first_missing(source: Iterable[str], book: Iterable[str]) -> int | None:
-    """Index of the first source word not found in order in the book, or None if all are."""
-    # The book words a source word may match: the LOOKAHEAD words after the last match.
-    window: deque[str] = deque()
+    """Index of the first source word not found in order in the book, or None if all are.
+
+    Each source word is looked for anywhere after the previous match: the book may
+    add any number of words of its own (405 illustration captions, a 2,000-word
+    title), and a bounded look-ahead took those for lost words. A lost word still
+    shows: the words after it can no longer all be found in order.
+    """
     upcoming = iter(book)
     for index, word in enumerate(source):
-        window.extend(islice(upcoming, LOOKAHEAD - len(window)))
-        try:
-            position = window.index(word)
-        except ValueError:
+        if not any(candidate == word for candidate in upcoming):
             return index
-        for _ in range(position + 1):
-            window.popleft()
     return None
 
 
@@ -189,6 +192,40 @@ def missing_passage(source_text: str, book_text: str) -> str | None:
     return " ".join(islice(words(source_text), max(0, missing - 5), missing + 6))
 
 
+# Characters that are never part of a word, so cleaning may delete them: controls, BOM,
+# soft hyphen, zero-width space, word joiner, invisible operators, bidi embeddings and
+# isolates, annotation marks, private use (booksmith's own markup) and lone surrogates.
+# Written out here rather than taken from chars.INVISIBLE, so that a character added to
+# clean's removals that belongs to a word (a joiner, a direction mark) is caught.
+NEVER_IN_WORDS = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060-\u2064\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ue000-\uf8ff\ud800-\udfff]+"
+)
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def check_cleaning(raw_text: str, cleaned_text: str, *, name: str = "book") -> None:
+    """Raise VerificationError if cleaning changed a word of the decoded text (a joiner removed, a letter lost).
+
+    The book is compared with the cleaned text; this compares the cleaned text with the
+    text before cleaning, so the guarantee holds for the text as the author wrote it.
+    """
+    if raw_text.isascii() and "\x1b" not in raw_text:
+        # ASCII text loses only controls, which are never in words, and whitespace.
+        return
+    before = NEVER_IN_WORDS.sub("", ANSI_ESCAPE.sub("", raw_text))
+    after = NEVER_IN_WORDS.sub("", cleaned_text)
+    if word_stream(before) == word_stream(after):
+        return
+    missing = first_missing(words(before), words(after))
+    index = missing if missing is not None else sum(1 for _ in words(after))
+    passage = " ".join(islice(words(before), max(0, index - 5), index + 6))
+    raise VerificationError(
+        f"{name}: cleaning the text changed its words near “{passage}”; please report this "
+        "(or pass --no-verify to write it anyway)"
+    )
+
+
 def check_words(source_text: str, book_text: str, *, name: str = "book") -> None:
     """Raise VerificationError naming the first passage of the source missing from the book."""
     passage = missing_passage(source_text, book_text)
@@ -202,15 +239,18 @@ def check_words(source_text: str, book_text: str, *, name: str = "book") -> None
 def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -> Verified:
     """Check an EPUB file against the text it was built from, read the way a build reads it."""
     from booksmith.pipeline import load
+    from booksmith.removals import check_removals, summary
 
     book_text, documents = epub_text(book)
-    source_text = load(source, options).body_text
+    loaded = load(source, options)
+    source_text = loaded.body_text
     passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(sum(1 for _ in words(source_text)), documents)
+    check_removals(loaded.removed, source_text, name=str(source))
+    return Verified(sum(1 for _ in words(source_text)), documents, tuple(summary(loaded.removed)))
 
 
 def epub_text(path: Path) -> tuple[str, int]:
@@ -235,6 +275,7 @@ def epub_text(path: Path) -> tuple[str, int]:
         spine = _spine(reader, opf_name)
         if not spine:
             raise InputError(located(path, "the EPUB's spine lists no documents; it is not a readable book"))
+        spine = list(dict.fromkeys(spine))  # each document once, however often the spine lists it
         return "\n".join(body_text(reader.xml(name)) for name in spine), len(spine)
 
 

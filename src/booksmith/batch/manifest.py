@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from booksmith import __version__
-from booksmith.files import atomic_output
+from booksmith.files import atomic_output, escape_surrogates
 
 MANIFEST_NAME = ".booksmith-manifest.json"
 # Bumped when the layout of the file changes; an older layout is ignored and rewritten.
@@ -62,7 +62,7 @@ class Manifest:
         used = {entry.get("options") for entry in self.entries.values()}
         options = {key: value for key, value in self.options.items() if key in used}
         data = {"layout": LAYOUT, "entries": self.entries, "options": options}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        text = escape_surrogates(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
         with atomic_output(self.path) as temporary:
             temporary.write_text(text + "\n", encoding="utf-8")
         self.changed = False

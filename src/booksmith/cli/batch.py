@@ -14,6 +14,7 @@ import typer
 from booksmith.cli import common as c
 from booksmith.cli.options import build_options, with_build_flags
 from booksmith.config import BUILD_KEYS
+from booksmith.files import escape_surrogates, printable_path
 
 Recursive = Annotated[bool, typer.Option("--recursive", "-r", help="Also convert the files in subfolders.")]
 Glob = Annotated[str, typer.Option("--glob", help="Which files to convert (file-name pattern, any case).")]
@@ -63,7 +64,10 @@ def batch(
     results = c.guarded(run, debug=debug)
     facts = summary(plan, results, time.monotonic() - started)
     if as_json:
-        typer.echo(json.dumps(facts, ensure_ascii=False))
+        # File names that are not UTF-8 hold lone surrogates (os.fsdecode): written as JSON
+        # escapes, so the output stays valid UTF-8 and the name can be turned back into bytes.
+        text = json.dumps(facts, ensure_ascii=False)
+        typer.echo(escape_surrogates(text))
     elif not quiet or facts["failed"]:
         print_summary(facts)
     if facts["failed"]:
@@ -128,7 +132,7 @@ class Progress:
             self.bar.update(self.task, advance=1, description=result.key)
         elif not self.quiet:
             reason = f": {result.reason}" if result.reason else ""
-            typer.echo(f"[{self.count}/{self.total}] {result.status} {result.key}{reason}", err=True)
+            typer.echo(printable_path(f"[{self.count}/{self.total}] {result.status} {result.key}{reason}"), err=True)
         if self.verbose:
             c.warn_about(result.key, result.warnings)
         return result
@@ -148,5 +152,6 @@ def print_summary(facts: dict[str, Any]) -> None:
     if failures:
         failed = Table("Failed file", "Reason", show_lines=False)
         for entry in failures:
-            failed.add_row(Text(entry["path"]), Text(entry["reason"]))  # Text: no markup in reasons
+            # Text: no markup in reasons
+            failed.add_row(Text(printable_path(entry["path"])), Text(printable_path(entry["reason"])))
         console.print(failed)

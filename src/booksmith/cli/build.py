@@ -10,6 +10,7 @@ import typer
 
 from booksmith.cli import common as c
 from booksmith.cli.options import build_options, with_build_flags
+from booksmith.files import printable_path
 
 
 @with_build_flags()
@@ -33,7 +34,7 @@ def build(
         written = c.guarded(lambda: _build_joined(files, output, options, strict), debug=debug)
         if not quiet:
             for path in written:
-                typer.echo(str(path))
+                typer.echo(printable_path(path))
         return
     taken: set[Path] = set()
     failed = False
@@ -45,7 +46,7 @@ def build(
             continue
         if not quiet:
             for path in written:
-                typer.echo(str(path))
+                typer.echo(printable_path(path))
     if failed:
         raise typer.Exit(1)
 

@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from booksmith.errors import BooksmithError
+from booksmith.files import printable_path
 
 T = TypeVar("T")
 
@@ -118,12 +119,12 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback 
 
 def fail(message: str) -> typer.Exit:
     """Print one error line on stderr and return the exit to raise."""
-    typer.echo(f"booksmith: error: {message}", err=True)
+    typer.echo(f"booksmith: error: {printable_path(message)}", err=True)
     return typer.Exit(1)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"booksmith: warning: {message}", err=True)
+    typer.echo(f"booksmith: warning: {printable_path(message)}", err=True)
 
 
 # A text with thousands of stray quotes would otherwise bury the output in warnings.

@@ -34,6 +34,7 @@ def inspect(
     _print_table(file, report)
     if explain:
         typer.echo("\n".join(report["explanations"]))
+        typer.echo("\n".join(report["removed_by_kind"]))
 
 
 def _print_table(name: str, report: dict) -> None:
@@ -45,7 +46,8 @@ def _print_table(name: str, report: dict) -> None:
         f"[bold]{report['title']}[/bold]" + (f" by {', '.join(report['authors'])}" if report["authors"] else "")
     )
     console.print(
-        f"{name}: {report['encoding']} (confidence {report['confidence']:.2f}), language {report['language']}, "
+        f"{name}: {report['encoding']} (confidence {report['confidence']:.2f}), "
+        f"language {report['language']} ({report['language_how']}), "
         f"paragraphs by {report['paragraph_convention']}, {report['words']} words"
     )
     table = Table("#", "Title", "Kind", "Paragraphs", "Scene breaks", "Words")
@@ -59,5 +61,7 @@ def _print_table(name: str, report: dict) -> None:
             str(chapter["words"]),
         )
     console.print(table)
+    for repaired in report["repairs"]:
+        console.print(f"repaired: {repaired}")
     for warning in report["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")

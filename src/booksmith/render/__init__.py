@@ -162,5 +162,19 @@ def theme_css(options: RenderOptions) -> str:
     if options.theme.startswith(THEME_FILES_EXCLUDED) or not path.is_file():
         raise BooksmithError(f"unknown theme '{options.theme}'; choose one of: {', '.join(themes())}")
     css = styles_path("base.css").read_text(encoding="utf-8") + "\n" + path.read_text(encoding="utf-8")
-    ornament = options.scene_break.replace("\\", "\\\\").replace('"', '\\"')
-    return css.replace('"⁂"', f'"{ornament}"')
+    return css.replace('"⁂"', f'"{css_string(options.scene_break)}"')
+
+
+def css_string(text: str) -> str:
+    """Text to put between double quotes in CSS: nothing in it can end the string or the rule.
+
+    Everything but letters, digits, spaces and harmless punctuation becomes a CSS
+    escape (`\\22 `): a newline, quote or backslash in an option value once ended
+    the string and let `} html { background: url(…) }` into the book's stylesheet.
+    """
+    return "".join(ch if _plain_in_css(ch) else f"\\{ord(ch):x} " for ch in text)
+
+
+def _plain_in_css(ch: str) -> bool:
+    # Outside ASCII nothing ends a CSS string, so ornaments (❦ ⁂) stay readable.
+    return ch.isprintable() and (not ch.isascii() or ch.isalnum() or ch in " *~-+#.,:;!?&%=_|/()[]^'")

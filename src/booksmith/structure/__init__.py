@@ -55,20 +55,37 @@ class Structured:
     explanations: tuple[str, ...] = ()
 
 
+def _left_out(before: list[Line], after: list[Line], reason: str) -> list[Removal]:
+    """The non-blank lines a step took out of the text, for `verify` and `inspect --explain`."""
+    if len(before) == len(after):
+        return []
+    kept = {line.number for line in after}
+    return [
+        Removal(line.number, line.text.strip(), reason)
+        for line in before
+        if line.number not in kept and line.text.strip()
+    ]
+
+
 def structure(text: str, options: ReadOptions | None = None) -> Structured:
     """Build the book model from cleaned text."""
     options = options or ReadOptions()
     lines = [Line(i + 1, line) for i, line in enumerate(text.split("\n"))]
     found = Metadata()
+    source_lines = lines
     if not options.keep_boilerplate:
         lines, found = strip_gutenberg(lines)
         lines, credits = take_credits(lines)
         if credits:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
+    boilerplate = _left_out(source_lines, lines, "publisher's boilerplate (licence, credits)")
+    after_boilerplate = lines
     lines, header = fanfic_header(lines)
     found = header.over(found)
-    removed, guide = strip_notation_guide(lines)
+    removed = _left_out(after_boilerplate, lines, "a header field, turned into the book's metadata")
+    guide_removed, guide = strip_notation_guide(lines)
     found = found.over(guide)
+    removed += guide_removed
     removed += strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
@@ -111,6 +128,18 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
             kept.append(NOTE_MARK.sub("", line.text))
         else:
             kept.append(line.text)
+    removed[:0] = boilerplate + [
+        Removal(line.number, line.text.strip(), "the title page, turned into the book's metadata")
+        for line in lines
+        if first is not None and line.number < first and line.text.strip()
+    ]
+    removed += [
+        Removal(line.number, line.text.strip(), "a typed contents list, replaced by the book's own")
+        for item in marked
+        if item.kind == "dropped"
+        for line in item.lines
+        if line.text.strip()
+    ]
     body = "\n".join(kept)
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body

@@ -367,11 +367,10 @@ def strip_notation_guide(lines: list[Line]) -> tuple[list[Removal], Metadata]:
         return [], Metadata()
     head = [line.text.strip() for line in opening[:start]]
     found = Metadata(title=head[0], authors=tuple(head[1:2]) if len(head) > 1 and len(head[1]) <= 20 else ())
-    removed = [
-        Removal(line.number, line.text.strip(), "the title and author, in the metadata") for line in opening[:start]
-    ]
+    metadata = "the title page's title and author, turned into the book's metadata"
+    removed = [Removal(line.number, line.text.strip(), metadata) for line in opening[:start]]
     removed += [
-        Removal(line.number, line.text.strip(), "the e-text's guide to its notation (Aozora Bunko)")
+        Removal(line.number, line.text.strip(), "the e-text's boilerplate: a guide to its notation (Aozora Bunko)")
         for line in opening[start : end + 1]
     ]
     for line in opening[: end + 1]:

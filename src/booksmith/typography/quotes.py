@@ -15,6 +15,7 @@ runs on). Quotes already curled keep their glyph; they only constrain the rest.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -52,6 +53,8 @@ ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely ope
 # vowel an apostrophe costs this little (not UNKNOWN_TRAILING), yet a quotation
 # that is open still closes there first: `'Vieni qui'` ends in a vowel too.
 UNLISTED_ACCENT = 1.0
+
+NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class QuoteSetter:
     def __init__(self, style: QuoteStyle, *, by_depth: bool = False, language: str | None = None) -> None:
         self.words = _words(language)
         self.warnings: list[str] = []
+        self._newlines_of: str | None = None
+        self._newlines: list[int] = []
         # Quotations left open before a block of verse, which the prose after it may close.
         self.pending: list[tuple[Unit, _Quote]] = []
         self.through_verse = False
@@ -379,8 +384,15 @@ class QuoteSetter:
     def _warn(self, unit: Unit, quote: _Quote, what: str) -> None:
         """Report a quote with its source line and the text from just before it, so a writer can find it."""
         text = unit.text
-        line = unit.line + text.count("\n", 0, quote.index)
-        start = max(text.rfind("\n", 0, quote.index) + 1, quote.index - 12)
+        # Counting newlines from the text's start for each warning was quadratic: 200 KB of
+        # unpaired quotes on one line took 26 s. The newlines are found once per text.
+        if self._newlines_of is not text:
+            self._newlines_of, self._newlines = (
+                text,
+                [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else [],
+            )
+        line = unit.line + bisect_left(self._newlines, quote.index)
+        start = max(text.rfind("\n", max(0, quote.index - 12), quote.index) + 1, quote.index - 12)
         end = text.find("\n", quote.index)
         end = min(end if end >= 0 else len(text), quote.index + 40)
         excerpt = "".join(ch for ch in text[start:end] if ch not in MARKUP)

@@ -40,4 +40,14 @@ def write(rendered: Rendered, path: Path, options: RenderOptions) -> Path:
             single.write_pdf(rendered, options, temporary)
         else:
             chunked.write_pdf(rendered, options, temporary)
+        _refuse_tofu(rendered, temporary, path)
     return path
+
+
+def _refuse_tofu(rendered: Rendered, pdf: Path, path: Path) -> None:
+    """Fail, leaving no PDF, when some character of the book would print as an empty box."""
+    from booksmith.verify import xhtml_text
+    from booksmith.writers.pdf.glyphs import check_glyphs
+
+    text = xhtml_text(document.xhtml for document in rendered.documents)
+    check_glyphs(pdf, text, name=path)

@@ -138,10 +138,14 @@ def _init_worker(sheets: list[str]) -> None:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from booksmith.writers.pdf.fetch import url_fetcher
+
     if _state.get("sheets") == sheets:
         return
     fonts = FontConfiguration()
-    _state.update(sheets=sheets, fonts=fonts, parsed=[CSS(string=css, font_config=fonts) for css in sheets], extra={})
+    fetcher = url_fetcher()
+    parsed = [CSS(string=css, font_config=fonts, url_fetcher=fetcher) for css in sheets]
+    _state.update(sheets=sheets, fonts=fonts, fetcher=fetcher, parsed=parsed, extra={})
 
 
 def _layout_chunk(task: tuple[str, str]) -> Laid:
@@ -151,7 +155,10 @@ def _layout_chunk(task: tuple[str, str]) -> Laid:
     html, extra_css = task
     fonts = _state["fonts"]
     if extra_css not in _state["extra"]:
-        _state["extra"][extra_css] = [CSS(string=extra_css, font_config=fonts)] if extra_css else []
+        extra = [CSS(string=extra_css, font_config=fonts, url_fetcher=_state["fetcher"])] if extra_css else []
+        _state["extra"][extra_css] = extra
     sheets = _state["parsed"] + _state["extra"][extra_css]
-    document = HTML(string=html, base_url=str(styles_path())).render(stylesheets=sheets, font_config=fonts)
+    document = HTML(string=html, base_url=str(styles_path()), url_fetcher=_state["fetcher"]).render(
+        stylesheets=sheets, font_config=fonts
+    )
     return Laid(document.write_pdf(), len(document.pages))

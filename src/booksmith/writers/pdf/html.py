@@ -206,7 +206,9 @@ def _language_style(language: str) -> str | None:
 
 
 def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    from booksmith.render import css_string
+
+    return css_string(text.replace("\n", " "))
 
 
 def font_faces() -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from booksmith.options import RenderOptions
 from booksmith.render import Rendered
 from booksmith.resources import styles_path
+from booksmith.writers.pdf.fetch import url_fetcher
 from booksmith.writers.pdf.html import body, chapters, front_matter, page, stylesheets
 
 
@@ -16,7 +17,8 @@ def write_pdf(rendered: Rendered, options: RenderOptions, target: Path) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    sheets = [CSS(string=css, font_config=fonts) for css in stylesheets(rendered, options)]
+    fetcher = url_fetcher()
+    sheets = [CSS(string=css, font_config=fonts, url_fetcher=fetcher) for css in stylesheets(rendered, options)]
     html = page(rendered, options, front_matter(rendered, options) + "\n" + body(chapters(rendered)))
-    document = HTML(string=html, base_url=str(styles_path()))
+    document = HTML(string=html, base_url=str(styles_path()), url_fetcher=fetcher)
     document.write_pdf(target, stylesheets=sheets, font_config=fonts, pdf_variant=options.pdf_variant)
