@@ -54,6 +54,8 @@ class Verified:
 
     words: int
     documents: int
+    # Lines of the source the book leaves out by design (archive labels, dropped notes, site lines).
+    removed: tuple = ()
 
 
 def words(text: str) -> Iterator[str]:
@@ -175,13 +177,14 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     from booksmith.pipeline import load
 
     book_text, documents = epub_text(book)
-    source_text = load(source, options).body_text
+    loaded = load(source, options)
+    source_text = loaded.body_text
     passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
         )
-    return Verified(sum(1 for _ in words(source_text)), documents)
+    return Verified(sum(1 for _ in words(source_text)), documents, loaded.removed)
 
 
 def epub_text(path: Path) -> tuple[str, int]:

@@ -26,3 +26,5 @@ def verify(
     verified = c.guarded(lambda: verify_epub(Path(book), Path(source), options), debug=debug)
     if not quiet:
         typer.echo(f"{book}: all {verified.words} words of {source} are in the book, in order")
+        for removal in verified.removed:
+            typer.echo(f"  left out, line {removal.line}: {removal.text} ({removal.reason})")

@@ -93,6 +93,10 @@ class Library:
         sidecar = source.with_suffix(".toml")
         if sidecar.is_file():
             digest.update(sidecar.read_bytes())
+        from booksmith.config import book_settings
+
+        for used in book_settings(source).files:  # its cover image and folders' replace rules
+            digest.update(used.read_bytes())
         digest.update(repr((fmt, self.options, __version__)).encode())
         return digest.hexdigest()[:32]
 

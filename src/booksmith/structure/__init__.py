@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from booksmith.errors import InputError
 from booksmith.model import Book, Metadata, block_texts
 from booksmith.options import ReadOptions
+from booksmith.structure.archives import Note, mark_notes, read_archive
 from booksmith.structure.boilerplate import (
-    fanfic_header,
     strip_gutenberg,
     strip_site_addresses,
     strip_site_lines,
@@ -50,6 +50,9 @@ class Structured:
     removed: tuple[Removal, ...] = ()
     # What decided each heading, scene break and convention, and what was rejected: `inspect --explain`.
     explanations: tuple[str, ...] = ()
+    # Author's notes found in the text, and a site's navigation or advertising lines (text, count, line).
+    notes: tuple[Note, ...] = ()
+    site_lines: tuple[tuple[str, int, int], ...] = ()
 
 
 def structure(text: str, options: ReadOptions | None = None) -> Structured:
@@ -62,9 +65,9 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
         lines, credits = take_credits(lines)
         if credits:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
-    lines, header = fanfic_header(lines)
-    found = header.over(found)
-    removed = strip_site_lines(lines) + strip_site_addresses(lines)
+    lines, archive = read_archive(lines, authors_notes=options.authors_notes, strip_site_lines=options.strip_site_lines)
+    found = archive.metadata.over(found)
+    removed = archive.removed + strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)
@@ -80,7 +83,7 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     dropped = {line.number for item in marked if item.kind == "dropped" for line in item.lines}
     items, title_page = title_block([item for item in marked if item.kind != "dropped"], found)
     found = found.over(title_page)  # a header states what a title page only shows
-    chapters = build_chapters(items)
+    chapters = mark_notes(build_chapters(items), archive.notes)
     if not any(chapter.blocks or chapter.title for chapter in chapters):
         raise InputError("no text is left to convert, only scene-break marks or boilerplate")
     sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
@@ -103,4 +106,13 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
     explanations = explain(marked, convention, rejected, removed)
     warnings = tuple(numbering_warnings(chapters))
-    return Structured(Book(metadata, tuple(chapters)), convention, warnings, body, tuple(removed), explanations)
+    return Structured(
+        Book(metadata, tuple(chapters)),
+        convention,
+        warnings,
+        body,
+        tuple(removed),
+        explanations,
+        tuple(archive.notes),
+        tuple(archive.site_lines),
+    )

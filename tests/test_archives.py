@@ -1,0 +1,243 @@
+"""Fan-fiction archives: each layout's metadata, chapters and author's notes, and site lines.
+
+The texts under fixtures/archives/ are written for these tests in the shape each archive
+or download tool gives (field names and order, spacing, separators); the story is ours.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from booksmith.model import Paragraph
+from booksmith.options import BuildOptions, ReadOptions
+from booksmith.pipeline import load
+from tests.conftest import FIXTURES, epub_documents, epub_text, epubcheck_problems
+
+ARCHIVES = FIXTURES / "archives"
+TITLE = "The Keeper’s Daughter"
+SUMMARY = "Mara has kept the lamp lit for nine winters. The tenth winter brings a ship that should not exist."
+CHAPTERS = [("Chapter 1", "The Lamp"), ("Chapter 2", "The Ship")]
+AO3_TAGS = {"Harbour Lights (Web Series)", "Mara Quell & Old Tam", "Mara Quell", "Old Tam", "Lighthouses", "Storms"}
+REWRITTEN = "This chapter was rewritten twice, and the second time it rained the whole week."
+
+# Per layout: authors, series and index, tags that must be among the subjects, dates, source,
+# and the author's notes (their first words) in reading order.
+LAYOUTS = {
+    "ao3-page": dict(
+        authors=("Wren Halloway",),
+        series=("The Lantern Keepers", 2.0),
+        tags=AO3_TAGS,
+        dates=("2023-02-11", "2023-04-02"),
+        source=None,
+        notes=["Written for the Harbour", "This chapter was rewritten", "Next chapter: the ship", "Thank you for"],
+    ),
+    "ao3-download": dict(
+        authors=("Wren Halloway",),
+        series=("The Lantern Keepers", 2.0),
+        tags=AO3_TAGS,
+        dates=("2023-02-11", "2023-04-02"),
+        source="https://archiveofourown.org/works/40000001",
+        notes=["This chapter was rewritten", "Next chapter: the ship", "Thank you for"],
+    ),
+    "ffn": dict(
+        authors=("Wren Halloway",),
+        series=(None, None),
+        tags={"Adventure", "Family", "Mara Q.", "Old Tam"},
+        dates=("2023-02-11", "2023-04-02"),
+        source="https://www.fanfiction.net/s/14200001/1/",
+        notes=["Disclaimer: Harbour Lights", "A/N: This chapter", "A/N: Next chapter", "(A/N: yes"],
+    ),
+    "fanficfare": dict(
+        authors=("Wren Halloway",),
+        series=("The Lantern Keepers", 2.0),
+        tags={"Harbour Lights (Web Series)", "Found Family", "Mara Quell", "Old Tam"},
+        dates=("2023-02-11", "2023-04-02"),
+        source="https://archiveofourown.org/works/40000001",
+        notes=["This chapter was rewritten"],
+    ),
+    "fichub": dict(
+        authors=("Wren Halloway",),
+        series=(None, None),
+        tags=set(),
+        dates=(None, None),
+        source="https://archiveofourown.org/works/40000001",
+        notes=[],
+    ),
+    "wattpad": dict(
+        authors=("wrenhalloway",),
+        series=(None, None),
+        tags={"lighthouse", "foundfamily", "storms"},
+        dates=(None, None),
+        source=None,
+        notes=[],
+    ),
+    "royalroad": dict(
+        authors=("Wren Halloway",),
+        series=(None, None),
+        tags=set(),
+        dates=(None, None),
+        source=None,
+        notes=["Welcome aboard!", "Thanks for reading."],
+    ),
+}
+
+
+def _load(name: str, **read):
+    return load(ARCHIVES / f"{name}.txt", BuildOptions(read=ReadOptions(**read)))
+
+
+def _notes(book) -> list[str]:
+    return [b.text for c in book.chapters for b in c.blocks if isinstance(b, Paragraph) and b.role == "authors-note"]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_gives_metadata_chapters_and_notes(name):
+    expected = LAYOUTS[name]
+    loaded = _load(name, strip_site_lines=True)
+    metadata = loaded.book.metadata
+    assert metadata.title == TITLE
+    assert metadata.authors == expected["authors"]
+    assert (metadata.series, metadata.series_index) == expected["series"]
+    assert expected["tags"] <= set(metadata.subjects)
+    assert (metadata.date, metadata.modified) == expected["dates"]
+    assert metadata.source == expected["source"]
+    if name != "royalroad":  # a chapter page has no summary
+        assert metadata.description == SUMMARY
+    assert metadata.language == "en"
+    titles = [(c.title, c.subtitle) for c in loaded.book.chapters]
+    if name == "wattpad":  # Wattpad calls its chapters parts
+        assert titles == [("Part 1", "The Lamp"), ("Part 2", "The Ship")]
+    else:
+        assert titles == CHAPTERS
+    notes = _notes(loaded.book)
+    assert len(notes) == len(expected["notes"])
+    for note, start in zip(notes, expected["notes"], strict=True):
+        assert note.startswith(start.replace("'", "’"))
+    # No archive label, site line or note is left as story text.
+    story = " ".join(b.text for c in loaded.book.chapters for b in c.blocks if isinstance(b, Paragraph))
+    for chrome in ("Chapter Text", "Notes:", "End Notes", "next chapter", "Next Chapter", "reads", "End file"):
+        assert chrome not in story
+    assert story.count("The lamp at the top of the tower") == 1
+
+
+def test_values_on_the_label_line_and_below_it_read_alike():
+    page = _load("ao3-page").book.metadata
+    download = _load("ao3-download").book.metadata
+    for field in ("title", "authors", "series", "series_index", "language", "date", "modified", "description"):
+        assert getattr(page, field) == getattr(download, field)
+    assert set(page.subjects) == set(download.subjects)
+
+
+def test_notes_are_styled_not_listed_and_the_book_is_valid(tmp_path, run_cli):
+    result = run_cli("build", ARCHIVES / "ao3-download.txt", "-o", tmp_path, "-f", "epub")
+    assert result.exit_code == 0, result.stderr
+    book = tmp_path / "ao3-download.epub"
+    assert epubcheck_problems(book) == []
+    documents = epub_documents(book)
+    chapters = "".join(text for name, text in documents.items() if "nav" not in name and "title" not in name)
+    assert f'<p class="authors-note">{REWRITTEN}</p>' in chapters
+    nav = next(text for name, text in documents.items() if name.endswith("nav.xhtml"))
+    entries = re.findall(r"<a [^>]*>(.*?)</a>", nav)
+    assert not any("Note" in entry for entry in entries)
+    assert sum("Chapter" in entry for entry in entries) == 2
+    # The summary is on the title page; the archive's fields are in the package.
+    title_page = next(text for name, text in documents.items() if "titlepage" in name)
+    assert f'<p class="summary">{SUMMARY}</p>' in title_page
+    with zipfile.ZipFile(book) as archive:
+        opf = archive.read(next(n for n in archive.namelist() if n.endswith(".opf"))).decode()
+    assert "<dc:source>https://archiveofourown.org/works/40000001</dc:source>" in opf
+    assert "<dc:date>2023-02-11</dc:date>" in opf
+    assert '<meta property="dcterms:modified">2023-04-02T00:00:00Z</meta>' in opf
+    assert 'content="The Lantern Keepers" name="calibre:series"' in opf or (
+        'name="calibre:series" content="The Lantern Keepers"' in opf
+    )
+    assert '<meta refines="#series" property="group-position">2</meta>' in opf
+    for tag in ("Lighthouses", "Harbour Lights (Web Series)", "Mara Quell &amp; Old Tam"):
+        assert f"<dc:subject>{tag}</dc:subject>" in opf
+
+
+def _chapter_one(book: Path) -> str:
+    text = epub_text(book)
+    return text[text.index("The Lamp") : text.index("The Ship")]
+
+
+def test_authors_notes_end_gathers_them_after_the_chapter(tmp_path, run_cli):
+    result = run_cli("build", ARCHIVES / "ffn.txt", "-o", tmp_path, "-f", "epub", "--authors-notes", "end")
+    assert result.exit_code == 0, result.stderr
+    chapter = _chapter_one(tmp_path / "ffn.epub")
+    story_end = chapter.index("remembered by the sea")
+    for note in ("Disclaimer: Harbour Lights", "A/N: This chapter was rewritten", "A/N: Next chapter"):
+        assert chapter.index(note) > story_end
+    # The disclaimer still comes before the chapter's other notes.
+    assert chapter.index("Disclaimer") < chapter.index("A/N: This chapter") < chapter.index("A/N: Next chapter")
+
+
+def test_authors_notes_drop_leaves_them_out_and_verify_says_so(tmp_path, run_cli):
+    source = ARCHIVES / "ao3-page.txt"
+    result = run_cli("build", source, "-o", tmp_path, "-f", "epub", "--authors-notes", "drop")
+    assert result.exit_code == 0, result.stderr  # the word check was told what was dropped
+    book = tmp_path / "ao3-page.epub"
+    text = epub_text(book)
+    assert "rewritten twice" not in text and "Comments keep the lamp" not in text
+    assert "The lamp at the top of the tower" in text
+    checked = run_cli("verify", book, source, "--authors-notes", "drop")
+    assert checked.exit_code == 0, checked.stderr
+    assert f"left out, line 54: {REWRITTEN} (an author's note, left out (--authors-notes drop))" in checked.stdout
+    # Read without --authors-notes drop, the text has words the book lacks.
+    assert run_cli("verify", book, source).exit_code == 1
+
+
+def test_a_bad_authors_notes_value_is_one_line(run_cli):
+    result = run_cli("build", ARCHIVES / "ffn.txt", "--authors-notes", "later")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "booksmith: error: --authors-notes must be one of keep, end, drop, not 'later'"
+
+
+def test_site_lines_are_reported_then_stripped(tmp_path, run_cli):
+    source = ARCHIVES / "royalroad.txt"
+    report = json.loads(run_cli("inspect", source, "--json").stdout)
+    found = {s["text"]: s["count"] for s in report["site_lines"]}
+    assert found == {
+        "This narrative has been lifted without the author's consent. Report any sightings on Amazon.": 1,
+        'Support "The Keeper\'s Daughter"': 2,
+        "Previous Chapter": 2,
+        "Next Chapter": 2,
+    }
+    assert [n["text"] for n in report["authors_notes"]] == [
+        "Welcome aboard! New chapters come every Friday.",
+        "Thanks for reading. Ratings help more than you know.",
+    ]
+    kept = run_cli("build", source, "-o", tmp_path / "kept", "-f", "epub")
+    assert kept.exit_code == 0 and "Next Chapter" in epub_text(tmp_path / "kept" / "royalroad.epub")
+    stripped = run_cli("build", source, "-o", tmp_path, "-f", "epub", "--strip-site-lines")
+    assert stripped.exit_code == 0, stripped.stderr
+    text = epub_text(tmp_path / "royalroad.epub")
+    assert "Next Chapter" not in text and "Amazon" not in text and "Support" not in text
+    assert "Mara counted the lanterns" in text
+    checked = run_cli("verify", tmp_path / "royalroad.epub", source, "--strip-site-lines")
+    assert checked.exit_code == 0
+    assert "left out, line 36: Next Chapter (a site's navigation or advertising line)" in checked.stdout
+
+
+def test_a_lone_next_chapter_sentence_is_not_a_site_line(tmp_path):
+    text = "Chapter 1\n\nShe turned the page.\n\nNext chapter\n\nThat was all the note said.\n"
+    path = tmp_path / "story.txt"
+    path.write_text(text)
+    assert load(path).site_lines == ()
+
+
+def test_plain_text_with_an_a_n_paragraph_marks_only_that_paragraph(tmp_path):
+    text = (
+        "Chapter 1\n\nA/N: Thanks for waiting.\n\nThe bell rang twice.\n\n"
+        "Notes: the bell is real.\n\nChapter 2\n\nThe bell rang again.\n"
+    )
+    path = tmp_path / "story.txt"
+    path.write_text(text)
+    book = load(path).book
+    assert _notes(book) == ["A/N: Thanks for waiting.", "Notes: the bell is real."]
+    assert [c.title for c in book.chapters] == ["Chapter 1", "Chapter 2"]
