@@ -16,7 +16,7 @@ import pytest
 from booksmith.model import Paragraph
 from booksmith.options import BuildOptions, ReadOptions
 from booksmith.pipeline import load
-from tests.conftest import FIXTURES, epub_documents, epub_text, epubcheck_problems
+from tests.conftest import EXAMPLES, FIXTURES, epub_documents, epub_text, epubcheck_problems, pdf_text
 
 ARCHIVES = FIXTURES / "archives"
 TITLE = "The Keeper’s Daughter"
@@ -109,7 +109,9 @@ def test_each_layout_gives_metadata_chapters_and_notes(name):
     if name != "royalroad":  # a chapter page has no summary
         assert metadata.description == SUMMARY
     assert metadata.language == "en"
-    titles = [(c.title, c.subtitle) for c in loaded.book.chapters]
+    titles = [(c.title, c.subtitle) for c in loaded.book.chapters if c.title]
+    # Notes before the first heading stay an untitled front section (not in the contents).
+    assert all(c.kind == "front" for c in loaded.book.chapters if not c.title)
     if name == "wattpad":  # Wattpad calls its chapters parts
         assert titles == [("Part 1", "The Lamp"), ("Part 2", "The Ship")]
     else:
@@ -133,11 +135,10 @@ def test_values_on_the_label_line_and_below_it_read_alike():
     assert set(page.subjects) == set(download.subjects)
 
 
-def test_notes_are_styled_not_listed_and_the_book_is_valid(tmp_path, run_cli):
+def test_notes_are_styled_not_listed_and_the_package_has_the_archive_fields(tmp_path, run_cli):
     result = run_cli("build", ARCHIVES / "ao3-download.txt", "-o", tmp_path, "-f", "epub")
     assert result.exit_code == 0, result.stderr
     book = tmp_path / "ao3-download.epub"
-    assert epubcheck_problems(book) == []
     documents = epub_documents(book)
     chapters = "".join(text for name, text in documents.items() if "nav" not in name and "title" not in name)
     assert f'<p class="authors-note">{REWRITTEN}</p>' in chapters
@@ -241,3 +242,40 @@ def test_plain_text_with_an_a_n_paragraph_marks_only_that_paragraph(tmp_path):
     book = load(path).book
     assert _notes(book) == ["A/N: Thanks for waiting.", "Notes: the bell is real."]
     assert [c.title for c in book.chapters] == ["Chapter 1", "Chapter 2"]
+
+
+def test_the_readme_example_builds_as_the_readme_says(tmp_path, run_cli):
+    source = tmp_path / "the-tide-clock-ao3.txt"
+    source.write_bytes((EXAMPLES / "the-tide-clock-ao3.txt").read_bytes())
+    result = run_cli("build", source, "--name", "{author} - {title}", "--authors-notes", "end")
+    assert result.exit_code == 0, result.stderr
+    epub, pdf = tmp_path / "Ines Mora - The Tide Clock.epub", tmp_path / "Ines Mora - The Tide Clock.pdf"
+    assert result.stdout.split("\n")[:2] == [str(epub), str(pdf)]
+    assert epubcheck_problems(epub) == []
+    book = load(source, BuildOptions(read=ReadOptions(authors_notes="end"))).book
+    metadata = book.metadata
+    assert (metadata.title, metadata.authors) == ("The Tide Clock", ("Ines Mora",))
+    assert (metadata.series, metadata.series_index, metadata.date) == ("Tales of Gull Rock", 3.0, "2024-06-02")
+    assert {"Gull Rock Chronicles (Original Work)", "Ines Mora & Pell", "Pell", "Clockwork"} <= set(metadata.subjects)
+    assert [(c.title, c.subtitle) for c in book.chapters] == [
+        ("Chapter 1", "Low Water"),
+        ("Chapter 2", "The Keeper’s Ledger"),
+        ("Chapter 3", "High Water"),
+    ]
+    for chapter in (book.chapters[0], book.chapters[2]):  # chapter 2 has no notes
+        roles = [b.role for b in chapter.blocks if isinstance(b, Paragraph)]
+        assert roles[-1] == "authors-note" and roles[0] is None
+        assert roles == sorted(roles, key=lambda role: role is not None)  # every note after the story
+    # Read back from the PDF: the summary on the title page, a note after its chapter's last line.
+    text = " ".join(pdf_text(pdf).split())
+    assert "The clock in the harbour tower tells the tides, not the hours." in text
+    assert text.index("someone to wind it who knew it could stop") < text.index("Last chapter! I cried a little")
+
+
+@pytest.mark.parametrize("mode", ["keep", "end", "drop"])
+def test_every_layout_builds_with_every_word_in_each_notes_mode(tmp_path, run_cli, mode):
+    names = [ARCHIVES / f"{name}.txt" for name in sorted(LAYOUTS)]
+    result = run_cli("build", *names, "-o", tmp_path, "-f", "epub", "--authors-notes", mode, "--strip-site-lines")
+    assert result.exit_code == 0, result.stderr  # each book passed the word check
+    fanfiction = epub_text(tmp_path / "ffn.epub")
+    assert ("A/N: This chapter was rewritten" in fanfiction) == (mode != "drop")

@@ -773,8 +773,8 @@ def _separated(notes: list[Line]) -> list[Line]:
 
 
 def mark_notes(chapters: list[Chapter], notes: list[Note]) -> list[Chapter]:
-    """Give note paragraphs the "authors-note" role; a chapter of nothing but notes and no
-    title (the notes before a story's first heading) joins the chapter after it."""
+    """Give note paragraphs the "authors-note" role. Notes before a story's first heading stay
+    an untitled front section, which the contents does not list."""
     if not notes:
         return chapters
     starts = {n for note in notes for n in note.lines}
@@ -782,17 +782,7 @@ def mark_notes(chapters: list[Chapter], notes: list[Note]) -> list[Chapter]:
     for chapter in chapters:
         blocks = tuple(_as_note(b) if getattr(b, "line", 0) in starts else b for b in chapter.blocks)
         marked.append(replace(chapter, blocks=blocks))
-    marked = _unheaded(marked, notes)
-    joined: list[Chapter] = []
-    carried: tuple = ()
-    for index, chapter in enumerate(marked):
-        only_notes = chapter.blocks and all(_is_note(b) for b in chapter.blocks)
-        if only_notes and not chapter.title and index + 1 < len(marked):
-            carried += chapter.blocks
-            continue
-        joined.append(replace(chapter, blocks=carried + chapter.blocks) if carried else chapter)
-        carried = ()
-    return joined
+    return _unheaded(marked, notes)
 
 
 def _unheaded(chapters: list[Chapter], notes: list[Note]) -> list[Chapter]:
@@ -828,10 +818,6 @@ def _as_note(block):
     if isinstance(block, Verse):
         return Paragraph(" ".join(block.lines), line=block.line, role="authors-note")
     return block
-
-
-def _is_note(block) -> bool:
-    return isinstance(block, Paragraph) and block.role == "authors-note"
 
 
 # ---------------------------------------------------------------- site lines
