@@ -186,3 +186,37 @@ def test_a_bad_replace_rule_is_one_line_naming_the_file_and_rule(tmp_path, run_c
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"booksmith: error: {tmp_path / 'booksmith.toml'}: {message}")
     assert not list(tmp_path.glob("*.epub"))
+
+
+def test_send_and_serve_use_the_cover_beside_the_text(tmp_path, run_cli):
+    from booksmith.options import BuildOptions
+    from booksmith.serve import Library
+    from test_devices import kobo
+
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "story.txt").write_text(_story("Lamp"))
+    _image(books / "story.png", RED)
+    device = kobo(tmp_path / "KOBO")
+    result = run_cli("send", books / "story.txt", "--to", device, "--name", "{author} - {title}")
+    assert result.exit_code == 0, result.stderr
+    sent = device / "Wren Halloway - Lamp.kepub.epub"
+    assert _near(_cover_colour(sent), RED)
+    built, fmt = Library(books, tmp_path / "cache", BuildOptions(formats=("epub",))).built("story.epub")
+    assert fmt == "epub" and _near(_cover_colour(built), RED)
+    # A new cover is a new build, not the cached one.
+    _image(books / "story.png", GREEN)
+    rebuilt, _ = Library(books, tmp_path / "cache", BuildOptions(formats=("epub",))).built("story.epub")
+    assert rebuilt != built and _near(_cover_colour(rebuilt), GREEN)
+
+
+def test_join_applies_each_files_rules_and_names_the_book(tmp_path, run_cli):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "booksmith.toml").write_text('[[replace]]\nfind = "Tarn"\nreplace = "Tam"\n')
+    (folder / "p1.txt").write_text(_story("Joined", body="Tarn rowed out."))
+    (folder / "p2.txt").write_text("Chapter 2\n\nTarn rowed back.\n")
+    result = run_cli("build", "--join", folder, "-f", "epub", "--name", "{title} by {author}")
+    assert result.exit_code == 0, result.stderr
+    text = epub_text(folder / "Joined by Wren Halloway.epub")
+    assert "Tam rowed out." in text and "Tam rowed back." in text and "Tarn" not in text
