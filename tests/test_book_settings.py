@@ -189,9 +189,10 @@ def test_a_bad_replace_rule_is_one_line_naming_the_file_and_rule(tmp_path, run_c
 
 
 def test_send_and_serve_use_the_cover_beside_the_text(tmp_path, run_cli):
+    from test_devices import kobo
+
     from booksmith.options import BuildOptions
     from booksmith.serve import Library
-    from test_devices import kobo
 
     books = tmp_path / "books"
     books.mkdir()
