@@ -279,3 +279,14 @@ def test_every_layout_builds_with_every_word_in_each_notes_mode(tmp_path, run_cl
     assert result.exit_code == 0, result.stderr  # each book passed the word check
     fanfiction = epub_text(tmp_path / "ffn.epub")
     assert ("A/N: This chapter was rewritten" in fanfiction) == (mode != "drop")
+
+
+def test_a_downloaders_header_starting_with_ao3_names_is_read_as_key_value(tmp_path):
+    path = tmp_path / "net.txt"
+    path.write_text(
+        "Rating: T\nCategory: Gen\nTitle: The Net\nAuthor: Ada Reyes\nSeries: Nets [3]\n"
+        "Summary: A net is mended.\n\nChapter 1\n\nShe mended it.\n"
+    )
+    metadata = load(path).book.metadata
+    assert (metadata.title, metadata.authors, metadata.description) == ("The Net", ("Ada Reyes",), "A net is mended.")
+    assert (metadata.series, metadata.series_index, metadata.subjects) == ("Nets", 3.0, ("T", "Gen"))

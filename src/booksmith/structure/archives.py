@@ -168,13 +168,16 @@ def ao3_header(lines: list[Line]) -> tuple[list[Line], Metadata] | None:
                 fields[current].append(label[1])
         elif current == "stats" and (_label(text, stats_labels) or _stats_value_expected(fields)):
             fields["stats"].append(text)
-        elif current and current != "stats" and text:
-            fields[current].append(text)
+        elif current and current != "stats" and text and not _field(HEADER_LINE.match(text)):
+            fields[current].append(text)  # a value on the lines below its label
         else:
             break
         position += 1
     found_meta = len(fields) >= 2
     summary_at = _summary_label(lines, indexes, position)
+    following = lines[indexes[position]].text.strip() if position < len(indexes) else ""
+    if summary_at != position and _field(HEADER_LINE.match(following)):
+        return None  # a downloader's `Key: value` header that starts with AO3's names ("Rating:", "Title:")
     if not found_meta and (summary_at is None or summary_at - position > 2 or not _has_ao3_marker(lines)):
         return None
     if not found_meta and source is None:
