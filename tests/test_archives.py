@@ -290,3 +290,25 @@ def test_a_downloaders_header_starting_with_ao3_names_is_read_as_key_value(tmp_p
     metadata = load(path).book.metadata
     assert (metadata.title, metadata.authors, metadata.description) == ("The Net", ("Ada Reyes",), "A net is mended.")
     assert (metadata.series, metadata.series_index, metadata.subjects) == ("Nets", 3.0, ("T", "Gen"))
+
+
+def test_a_one_chapter_ao3_work_with_stats_run_together(tmp_path):
+    path = tmp_path / "oneshot.txt"
+    path.write_text(
+        "Rating:\tGeneral Audiences\nFandom:\tHarbour Lights (Web Series)\nAdditional Tags:\tOne Shot\n"
+        "Language:\tEnglish\nStats:\tPublished:2024-01-05Updated:2024-01-09Words:310Chapters:1/1Hits:12\n"
+        "Lamp Oil\nWren Halloway\nSummary:\nA short one about oil.\nNotes:\nFor my sister.\n"
+        "Work Text:\nThe oil came in barrels.\n\nMara rolled them up the hill.\nNotes:\nThanks for reading!\n"
+    )
+    book = load(path).book
+    metadata = book.metadata
+    assert (metadata.title, metadata.authors, metadata.description) == (
+        "Lamp Oil",
+        ("Wren Halloway",),
+        "A short one about oil.",
+    )
+    assert (metadata.date, metadata.modified) == ("2024-01-05", "2024-01-09")
+    assert {"One Shot", "Harbour Lights (Web Series)"} <= set(metadata.subjects)
+    assert _notes(book) == ["For my sister.", "Thanks for reading!"]
+    story = [b.text for c in book.chapters for b in c.blocks if isinstance(b, Paragraph) and b.role is None]
+    assert story == ["The oil came in barrels.", "Mara rolled them up the hill."]

@@ -103,20 +103,22 @@ def read_archive(
 
 
 def _without(lines: list[Line], removed: set[int]) -> list[Line]:
-    """The lines less those taken out, and less the blank line each leaves doubled: a label
-    between two blank lines must not leave a gap that reads as a scene break."""
+    """The lines less those taken out. A line taken out between two paragraph lines leaves a
+    blank line (it separated them); one next to a blank line leaves nothing, so that two blank
+    lines never meet where there was one and read as a scene break."""
     if not removed:
         return lines
     kept: list[Line] = []
-    skip_blank = False
+    after_removal = False
     for line in lines:
-        if line.number in removed and not line.text.strip():
-            skip_blank = bool(kept) and not kept[-1].text.strip()
+        if line.number in removed:
+            if kept and kept[-1].text.strip():
+                kept.append(Line(line.number, ""))
+            after_removal = True
             continue
-        if skip_blank and not line.text.strip():
-            skip_blank = False
+        if after_removal and not line.text.strip() and kept and not kept[-1].text.strip():
             continue
-        skip_blank = False
+        after_removal = False
         kept.append(line)
     return kept
 
@@ -259,9 +261,12 @@ def _ao3_metadata(fields: dict[str, list[str]], stats_labels: dict[str, str]) ->
             break
     dates: dict[str, str] = {}
     stats = " ".join(fields.get("stats", []))
-    for match in re.finditer(r"(?P<key>[A-Za-z]+):\s*(?P<value>[^\s:]+)(?=\s|$)", stats):
+    # Each label's value runs to the next label: a browser may copy them with no space between
+    # ("Published:2023-02-11Updated:2023-04-02").
+    names = "|".join(re.escape(name) for name in stats_labels)
+    for match in re.finditer(rf"(?P<key>{names}):\s*(?P<value>.*?)\s*(?=(?:{names}):|$)", stats, re.IGNORECASE):
         kept = stats_labels.get(match["key"].lower())
-        if kept:
+        if kept and match["value"]:
             dates.setdefault(kept, match["value"])
     language = fields.get("language", [""])[0]
     return Metadata(
@@ -629,6 +634,9 @@ def _blocks(lines: list[Line]) -> list[tuple[int, int]]:
     for i, line in enumerate(lines):
         if line.text.strip() and by_line:
             blocks.append((i, i + 1))
+        elif line.text.strip() and start is not None and _is_note_label(line.text):
+            blocks.append((start, i))  # a note's label starts a paragraph of its own
+            start = i
         elif line.text.strip():
             start = i if start is None else start
         elif start is not None:
@@ -659,7 +667,7 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
             prose_since_heading = False
             k += 1
             continue
-        if _is_note_label(first) and end - start == 1:
+        if _is_note_label(first):
             removed.append(Removal(lines[start].number, first, "an archive's label of an author's note"))
             lines[start].text = ""
             follows = [b for b in blocks[k + 1 :]]
@@ -670,14 +678,16 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
             )
             limit = next_heading[0] if next_heading else len(lines)
             at_end = first.lower().rstrip(":") in end_labels or prose_since_heading
+            # The label's own paragraph may go on under it ("Notes:" then the note, no blank line).
+            own = [(start + 1, end)] if end - start > 1 else []
             if closing is not None and closing < limit and not at_end:
                 taken = [b for b in follows if b[1] <= closing]
             elif at_end:
                 taken = [b for b in follows if b[1] <= limit]
             else:
-                taken = follows[:1]
-            if taken:
-                notes.append(_note(lines, taken))
+                taken = [] if own else follows[:1]
+            if own or taken:
+                notes.append(_note(lines, own + taken))
             k += 1 + len(taken)
             continue
         if first.lower().startswith(_note_prefixes()):
