@@ -39,6 +39,10 @@ def titles(text: str, **options) -> list[tuple[str | None, str | None]]:
         ("CHAPITRE PREMIER", "Chapitre Premier", None),
         ("Kapitel 3", "Kapitel 3", None),
         ("Erstes Kapitel", "Erstes Kapitel", None),
+        # Ordinals built from parts, past any list: German, English, French.
+        ("Sechsunddreißigstes Kapitel", "Sechsunddreißigstes Kapitel", None),
+        ("Twenty-first Chapter", "Twenty-first Chapter", None),
+        ("Vingt et unième chapitre", "Vingt et unième chapitre", None),
         ("Capítulo II", "Capítulo II", None),
         ("Capitolo 4", "Capitolo 4", None),
         ("Hoofdstuk 2", "Hoofdstuk 2", None),
@@ -59,6 +63,8 @@ def test_heading_forms(heading, label, title):
         "Chapter one was finished by then, and she sent it to her editor.",
         "Introduction of the new rules was slow.",
         "Part of the problem was the weather.",
+        "Winter Chapter",
+        "Latter Part",
     ],
 )
 def test_sentences_that_start_like_headings_are_prose(line):

@@ -53,6 +53,7 @@ def _build_flags(
     encoding: c.Encoding = None,
     paragraphs: c.Paragraphs = None,
     chapter_pattern: c.ChapterPattern = None,
+    scene_break_lines: c.SceneBreakLines = None,
     keep_boilerplate: c.KeepBoilerplate = False,
     authors_notes: c.AuthorsNotes = "keep",
     strip_site_lines: c.StripSiteLines = False,
@@ -76,7 +77,15 @@ def _build_flags(
 
 BUILD_FLAGS = inspect.signature(_build_flags).parameters
 # The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
-READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate", "authors_notes", "strip_site_lines")
+READING_FLAGS = (
+    "encoding",
+    "paragraphs",
+    "chapter_pattern",
+    "scene_break_lines",
+    "keep_boilerplate",
+    "authors_notes",
+    "strip_site_lines",
+)
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
 
@@ -135,6 +144,7 @@ def _build_options(
     encoding: str | None,
     paragraphs: str | None,
     chapter_pattern: str | None,
+    scene_break_lines: int | None,
     keep_boilerplate: bool,
     authors_notes: str,
     strip_site_lines: bool,
@@ -186,6 +196,7 @@ def _build_options(
             encoding=encoding,
             paragraphs=paragraphs,
             chapter_pattern=chapter_pattern,
+            scene_break_lines=scene_break_lines,
             keep_boilerplate=keep_boilerplate,
             metadata=metadata,
             authors_notes=authors_notes,

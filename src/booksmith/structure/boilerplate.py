@@ -234,3 +234,33 @@ def strip_site_lines(lines: list[Line]) -> list[Removal]:
             removed.append(Removal(line.number, text, "a download site's advertising line at the top"))
             line.text = ""
     return removed
+
+
+# Aozora Bunko's e-texts open with the title, the author and a guide to their notation
+# (《》 for ruby, ｜ where it starts, ［＃］ for the typist's notes) between two rules of dashes.
+NOTATION_RULE = re.compile(r"^\s*-{20,}\s*$")
+NOTATION_GUIDE_MARKS = ("ルビ", "《》", "［＃")
+
+
+def strip_notation_guide(lines: list[Line]) -> tuple[list[Removal], Metadata]:
+    """Take out an Aozora Bunko notation guide, and the title and author lines above it as metadata."""
+    opening = [line for line in lines[:400] if line.text.strip()]
+    rules = [i for i, line in enumerate(opening) if NOTATION_RULE.match(line.text)]
+    if len(rules) < 2 or not 1 <= rules[0] <= 4:
+        return [], Metadata()
+    start, end = rules[0], rules[1]
+    guide = "".join(line.text for line in opening[start:end])
+    if not any(mark in guide for mark in NOTATION_GUIDE_MARKS):
+        return [], Metadata()
+    head = [line.text.strip() for line in opening[:start]]
+    found = Metadata(title=head[0], authors=tuple(head[1:2]) if len(head) > 1 and len(head[1]) <= 20 else ())
+    removed = [
+        Removal(line.number, line.text.strip(), "the title and author, in the metadata") for line in opening[:start]
+    ]
+    removed += [
+        Removal(line.number, line.text.strip(), "the e-text's guide to its notation (Aozora Bunko)")
+        for line in opening[start : end + 1]
+    ]
+    for line in opening[: end + 1]:
+        line.text = ""
+    return removed, found

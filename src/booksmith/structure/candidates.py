@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from booksmith.resources import data_toml
 
@@ -78,7 +78,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     named_tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?))?\s*[.:]?"
     lettered_tail = rf"(?:\s+(?:[A-Z]|\d{{1,2}}|[IVX]{{1,5}})(?![\w'’]))?{named_tail}"
     part_words = alternation(words["part_words"])
-    ordinals = alternation(words["ordinal_prefixes"])
+    ordinals = "|".join([alternation(words["ordinal_prefixes"]), *words["ordinal_forms"]])
     return {
         "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{part_number}\.?{tail}$", re.I),
         "ordinal_part": re.compile(
@@ -102,10 +102,14 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "back": re.compile(rf"(?P<word>{alternation(words['back_words'])}){lettered_tail}$", re.I),
         "contents": re.compile(rf"(?:{alternation(words['contents_words'])})\.?:?$", re.I),
         "markdown": re.compile(r"(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*$"),
-        "numbered": re.compile(r"(?:\d{1,3}|[IVXLC]{1,7})\.?$"),
+        # "12.", "XIV", and a kanji numeral alone ("十一"), as Japanese novels number their chapters.
+        "numbered": re.compile(r"(?:\d{1,3}|[IVXLC]{1,7}|[一二三四五六七八九十百〇]{1,6})\.?$"),
     }
 
 
+# Several passes ask about the same line (is it a heading, a wrapped heading's first
+# line, a heading inside a block); the answer depends on the text alone.
+@lru_cache(maxsize=1 << 16)
 def heading_level(text: str) -> tuple[str | None, str | None, str]:
     """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
     if len(text) > MAX_TITLED_HEADING:
@@ -135,6 +139,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     ):
         if long and key not in ("part", "chapter"):
             continue
+        if key in ("front", "named", "back") and text[:1].islower():
+            continue  # "notes" in lower case, left over from a conversion, is not the book's Notes
         match = found[key].match(compact if key.startswith("cjk_") else text)
         if match:
             groups = match.groupdict()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
+from booksmith.resources import data_toml
 from booksmith.structure.candidates import (
     AUTHOR_NOTE,
     HEADING_ORNAMENTS,
@@ -94,6 +96,8 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
         if level:
             _make_heading(item, level, title, word, why)
     _sections_under_chapters(items)
+    _ordered_cjk_parts(items)
+    _titled_pieces_after_the_end(items)
     _parts_without_chapters(items)
     _markdown_levels(items)
     if not custom:
@@ -113,6 +117,66 @@ def _make_heading(item: Item, level: str, title: str | None, word: str, why: str
         title,
         why,
     )
+
+
+# Japanese and Chinese novels in two or three parts: "上　先生と私", "中　両親と私", "下　先生と遺書".
+ORDERED_PART = re.compile(r"(?P<word>[上中下])\s+(?P<title>\S.{0,24})")
+
+
+def _ordered_cjk_parts(items: list[Item]) -> None:
+    """上 / 中 / 下 ("first", "middle", "last") with a title, alone on lines in that order, are the book's parts."""
+    found = [
+        (index, match)
+        for index, item in enumerate(items)
+        if item.kind == "para" and len(item.lines) == 1 and (match := ORDERED_PART.fullmatch(item.text.strip()))
+    ]
+    words = [match["word"] for _, match in found]
+    if len(found) < 2 or words != sorted(words, key="上中下".index) or len(set(words)) != len(words):
+        return
+    for index, match in found:
+        _make_heading(items[index], "part", match["title"], match["word"], "上, 中, 下 in order: the book's parts")
+
+
+# The opening paragraph of a piece after "The End": prose, not a list of references.
+PIECE_WORDS = 25
+
+
+def _titled_pieces_after_the_end(items: list[Item]) -> None:
+    """After "The End" of a book with chapters, a short title line set apart by blank lines heads back matter.
+
+    E-texts append an essay or an editor's afterword after the novel's last line
+    ("Конец" / "О романе"): it is a piece of its own in the contents, not more of
+    the last chapter.
+    """
+    ends = _end_words()
+    start = len(items) * 3 // 4
+    end = next(
+        (i for i in range(start, len(items)) if items[i].kind == "para" and _plain_end(items[i].text) in ends), None
+    )
+    if end is None or not any(item.kind == "heading" for item in items[:end]):
+        return
+    for index in range(end + 1, len(items) - 1):
+        item, after = items[index], items[index + 1]
+        if (
+            item.kind == "para"
+            and len(item.lines) == 1
+            and item.gap >= 2
+            and after.gap >= 2
+            and _title_like(item)
+            and not any(ch.isdigit() for ch in item.text)
+            and after.kind == "para"
+            and len(after.text.split()) >= PIECE_WORDS
+        ):
+            _make_heading(item, "back", None, "after-the-end", "a title set apart after the book's last line")
+
+
+@cache
+def _end_words() -> frozenset[str]:
+    return frozenset(data_toml("headings.toml")["end_words"])
+
+
+def _plain_end(text: str) -> str:
+    return text.strip().strip(".!*_-—~ ").casefold()
 
 
 def _parts_without_chapters(items: list[Item]) -> None:
@@ -255,6 +319,8 @@ def _attach_subtitles(items: list[Item]) -> None:
             or not (_title_like(following) or (relaxed and _short_line(following)))
         ):
             continue
+        if BARE_NUMBER.fullmatch(following.text.strip()):
+            continue  # "NOTES" / "1": the first note's number, not a title
         if item.word in ("chinese", "korean") and not short_cjk_title(following.text):
             continue  # "第一章" over the chapter's first paragraph: CJK prose has no capitals to tell it by
         text = following.text
@@ -271,6 +337,7 @@ def _attach_subtitles(items: list[Item]) -> None:
         following.kind = "consumed"
 
 
+BARE_NUMBER = re.compile(r"[\dIVXLCivxlc]{1,7}\.?")
 # A title line under a bare heading: at most this long.
 TITLE_WORDS = 12
 

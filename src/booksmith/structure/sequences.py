@@ -28,7 +28,7 @@ def consistent_numbers(items: list[Item]) -> set[int]:
     found = patterns()["numbered"]
     candidates = [
         i
-        for i, item in enumerate(items)
+        for i, item in enumerate(items[: _notes_start(items)])
         if (item.kind == "para" or (item.kind == "break" and _typed_numeral(item)))
         and len(item.lines) == 1
         and len(item.lines[0].text) < MAX_HEADING
@@ -37,6 +37,21 @@ def consistent_numbers(items: list[Item]) -> set[int]:
     values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
+
+
+def _notes_start(items: list[Item]) -> int:
+    """Where a closing notes section starts ("NOTES", "Примечания" alone on a line): its numbers are the notes'."""
+    notes = _notes_words()
+    for index in range(len(items) - 1, max(-1, len(items) * 2 // 3 - 1), -1):
+        item = items[index]
+        if item.kind == "para" and len(item.lines) == 1 and item.text.strip(" .:").casefold() in notes:
+            return index
+    return len(items)
+
+
+@cache
+def _notes_words() -> frozenset[str]:
+    return frozenset(word.casefold() for word in data_toml("headings.toml")["notes_words"])
 
 
 # A name and a number alone on a line: "Genesis 1", "1 Kings 4", "Letter 12", "Day 3".
