@@ -312,3 +312,15 @@ def test_a_one_chapter_ao3_work_with_stats_run_together(tmp_path):
     assert _notes(book) == ["For my sister.", "Thanks for reading!"]
     story = [b.text for c in book.chapters for b in c.blocks if isinstance(b, Paragraph) and b.role is None]
     assert story == ["The oil came in barrels.", "Mara rolled them up the hill."]
+
+
+def test_batch_takes_the_notes_and_site_line_options(tmp_path, run_cli):
+    for name in ("ffn", "royalroad"):
+        (tmp_path / f"{name}.txt").write_bytes((ARCHIVES / f"{name}.txt").read_bytes())
+    result = run_cli("batch", tmp_path, "-f", "epub", "--authors-notes", "drop", "--strip-site-lines", "--json")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["converted"] == 2
+    for name, note in (("ffn", "A/N: This chapter"), ("royalroad", "Welcome aboard")):
+        text = epub_text(tmp_path / f"{name}.epub")
+        assert note not in text and "Next Chapter" not in text and "< Prev" not in text
+        assert "Mara counted the lanterns" in text
