@@ -324,3 +324,15 @@ def test_batch_takes_the_notes_and_site_line_options(tmp_path, run_cli):
         text = epub_text(tmp_path / f"{name}.epub")
         assert note not in text and "Next Chapter" not in text and "< Prev" not in text
         assert "Mara counted the lanterns" in text
+
+
+def test_notes_before_chapter_one_are_not_in_the_pdf_contents(tmp_path, run_cli):
+    result = run_cli("build", ARCHIVES / "ffn.txt", "-o", tmp_path, "-f", "pdf", "--strip-site-lines")
+    assert result.exit_code == 0, result.stderr
+    text = pdf_text(tmp_path / "ffn.pdf")
+    contents = text[text.index("Contents") : text.index("Disclaimer")]
+    # Entries are the lines with dotted leaders; the untitled notes section has none.
+    assert [line.split(" .")[0] for line in contents.splitlines() if ". ." in line or ".." in line] == [
+        "Chapter 1: The Lamp",
+        "Chapter 2: The Ship",
+    ]
