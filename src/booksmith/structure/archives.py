@@ -13,6 +13,7 @@ read the sites' HTML, which a pasted or saved text no longer has).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -657,7 +658,7 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
     # AO3 closes a chapter's opening notes with "Chapter Text" or "(See the end of the chapter …)";
     # those labels are blank by now, so they are found among the removals.
     closing_labels = {r.line for r in removed if r.text.lower() in CLOSING_LABELS}
-    closers = {i for i, line in enumerate(lines) if line.number in closing_labels}
+    closers = [i for i, line in enumerate(lines) if line.number in closing_labels]
     prose_since_heading = False
     k = 0
     while k < len(blocks):
@@ -670,22 +671,23 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
         if _is_note_label(first):
             removed.append(Removal(lines[start].number, first, "an archive's label of an author's note"))
             lines[start].text = ""
-            follows = [b for b in blocks[k + 1 :]]
-            closing = next((c for c in sorted(closers) if c > start), None)
-            next_heading = next(
-                (b for b in follows if _heading(lines[b[0]].text.strip()) or lines[b[0]].text.strip() in stop_at),
-                None,
-            )
-            limit = next_heading[0] if next_heading else len(lines)
+            # The note runs at most to the next heading or site line (a scan of one chapter, not the text).
+            stop = k + 1
+            while stop < len(blocks) and not _ends_note(lines[blocks[stop][0]].text.strip(), stop_at):
+                stop += 1
+            limit = blocks[stop][0] if stop < len(blocks) else len(lines)
+            after = bisect.bisect_right(closers, start)
+            closing = closers[after] if after < len(closers) else None
             at_end = first.lower().rstrip(":") in end_labels or prose_since_heading
             # The label's own paragraph may go on under it ("Notes:" then the note, no blank line).
             own = [(start + 1, end)] if end - start > 1 else []
+            within = blocks[k + 1 : stop]
             if closing is not None and closing < limit and not at_end:
-                taken = [b for b in follows if b[1] <= closing]
+                taken = [b for b in within if b[1] <= closing]
             elif at_end:
-                taken = [b for b in follows if b[1] <= limit]
+                taken = within
             else:
-                taken = [] if own else follows[:1]
+                taken = [] if own else within[:1]
             if own or taken:
                 notes.append(_note(lines, own + taken))
             k += 1 + len(taken)
@@ -709,6 +711,10 @@ CLOSING_LABELS = frozenset(
         "see the end of the work for more notes",
     }
 )
+
+
+def _ends_note(text: str, stop_at: set[str]) -> bool:
+    return _heading(text) or text in stop_at
 
 
 def _note(lines: list[Line], blocks: list[tuple[int, int]]) -> Note:
