@@ -71,4 +71,14 @@ def load_joined(paths: list[Path], options: BuildOptions | None = None) -> Loade
     first = loaded[0]
     book = replace(first.book, chapters=tuple(chapters))
     body = "\n\n".join(part.body_text for part in loaded)
-    return Loaded(book, first.decoded, first.convention, tuple(warnings), body)
+    return Loaded(
+        book,
+        first.decoded,
+        first.convention,
+        tuple(warnings),
+        body,
+        removed=tuple(r for part in loaded for r in part.removed),
+        notes=tuple(n for part in loaded for n in part.notes),
+        site_lines=tuple(s for part in loaded for s in part.site_lines),
+        settings=first.settings,  # the first file's cover and name template stand for the book
+    )

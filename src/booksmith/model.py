@@ -23,6 +23,10 @@ class Metadata:
     identifier: str | None = None  # e.g. an ISBN or a URN; None derives one from the text
     publisher: str | None = None
     date: str | None = None
+    # When the text was last changed (an archive's "Updated:" date), YYYY-MM-DD.
+    modified: str | None = None
+    # Where the text came from: the archive's address of the story.
+    source: str | None = None
     rights: str | None = None
     # Who produced this edition ("Produced by …" lines of an e-text), for the title page.
     credits: tuple[str, ...] = ()

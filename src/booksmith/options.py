@@ -14,6 +14,18 @@ FORMATS = ("epub", "pdf", "kepub")
 PAGE_SIZES = ("a5", "a4", "letter", "trade", "pocket", "ereader")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 PDF_ENGINES = ("weasyprint", "typst")
+AUTHORS_NOTES = ("keep", "end", "drop")
+
+
+@dataclass(frozen=True)
+class ReplaceRule:
+    """One find-and-replace rule: a regular expression, its replacement, and how many matches to change (0 = all)."""
+
+    find: str
+    replace: str = ""
+    count: int = 0
+    # Where the rule was written and its number there, for messages ("booksmith.toml, rule 2").
+    origin: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +47,12 @@ class ReadOptions:
     metadata: Metadata = field(default_factory=Metadata)
     # Readable title used when nothing else names the book (usually from the file name).
     fallback_title: str | None = None
+    # Author's notes: "keep" them where they stand, gather them at the chapter's "end", or "drop" them.
+    authors_notes: str = "keep"
+    # Take out the navigation and advertising lines a site repeats through a text.
+    strip_site_lines: bool = False
+    # Find-and-replace rules applied to the text before structure (from booksmith.toml or STEM.toml).
+    replace_rules: tuple[ReplaceRule, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +108,8 @@ class BuildOptions:
     formats: tuple[str, ...] = ("epub", "pdf")
     # Compare the words of the source with the words of the book before writing it.
     verify: bool = True
+    # How the books' files are named, e.g. "{author} - {title}"; None keeps the text's file name.
+    name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

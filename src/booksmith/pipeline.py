@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from booksmith.clean import clean, clean_metadata
-from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
+from booksmith.config import BookSettings, book_settings, folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
 from booksmith.files import fitting_name, readable_title
 from booksmith.langtag import is_language_tag
 from booksmith.model import Book
-from booksmith.options import BuildOptions
+from booksmith.naming import book_name
+from booksmith.options import BuildOptions, ReplaceRule
+from booksmith.rules import apply_rules
 from booksmith.structure import Removal, guess_language, structure
+from booksmith.structure.archives import Note
 from booksmith.typography import typeset
 
 
@@ -32,18 +36,27 @@ class Loaded:
     # Text of the body the book does not print, and why; what decided the structure (`inspect --explain`).
     removed: tuple[Removal, ...] = ()
     explanations: tuple[str, ...] = ()
+    # Author's notes found, and a site's navigation or advertising lines (text, count, first line).
+    notes: tuple[Note, ...] = ()
+    site_lines: tuple[tuple[str, int, int], ...] = ()
+    # The replace rules applied to the text, and how many times each matched.
+    rules: tuple[tuple[ReplaceRule, int], ...] = ()
+    # What the files beside the text say: its cover image and the name template for its files.
+    settings: BookSettings = field(default_factory=BookSettings)
 
 
 def load(source: Path | str | bytes, options: BuildOptions | None = None, *, name: str | None = None) -> Loaded:
     """Decode, clean, structure and typeset a source file (or bytes) into a book."""
     options = options or BuildOptions()
     read = options.read
+    settings = BookSettings()
     if isinstance(source, bytes):
         data, label = source, name or "<stdin>"
     else:
         path = Path(source)
         data, label = read_bytes(path), name or str(path)
         read = _with_file_defaults(read, path)
+        settings = book_settings(path)
     read = replace(read, metadata=clean_metadata(read.metadata))
     language = read.metadata.language
     if language and not is_language_tag(language):
@@ -55,6 +68,8 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         from booksmith.verify import check_cleaning
 
         check_cleaning(decoded.text, text, name=label)
+    rules = read.replace_rules + settings.rules
+    text, matched = apply_rules(text, rules)
     if not text.strip():
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
@@ -79,6 +94,10 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         structured.body_text,
         structured.removed,
         structured.explanations,
+        structured.notes,
+        structured.site_lines,
+        tuple(zip(rules, matched, strict=True)),
+        settings,
     )
 
 
@@ -95,6 +114,17 @@ def _with_file_defaults(read, path: Path):
         metadata = metadata.over(metadata_from(folder, path.parent / "booksmith.toml"))
     fallback = read.fallback_title or readable_title(path.stem)
     return replace(read, metadata=metadata, fallback_title=fallback)
+
+
+def _updated_at(day: str | None) -> int | None:
+    """An archive's "Updated:" day (YYYY-MM-DD) as the book's timestamp (its dcterms:modified):
+    the story's own date, the same on every rebuild, where a saved file's mtime is only when it was saved."""
+    if not day:
+        return None
+    try:
+        return int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        return None
 
 
 def output_path(stem: str, fmt: str, directory: Path, taken: set[Path]) -> Path:
@@ -148,10 +178,15 @@ def write_books(
         directory, stem = Path(output_dir or "."), stem or "book"
     else:
         path = Path(source)
-        directory, stem = (Path(output_dir) if output_dir else path.parent), stem or path.stem
+        template = options.name or loaded.settings.name
+        named = book_name(template, loaded.book.metadata, path.stem) if template else path.stem
+        directory, stem = (Path(output_dir) if output_dir else path.parent), stem or named
+        if timestamp is None:
+            timestamp = _updated_at(loaded.book.metadata.modified)
         if timestamp is None and path.exists():
             timestamp = int(path.stat().st_mtime)
-    render_options = replace(options.render, timestamp=timestamp)
+    cover = options.render.cover or (None if options.render.no_cover else loaded.settings.cover)
+    render_options = replace(options.render, timestamp=timestamp, cover=cover)
     rendered = render(loaded.book, render_options)
     if options.verify:
         name = stem if isinstance(source, bytes) else str(source)

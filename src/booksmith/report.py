@@ -57,7 +57,15 @@ def describe(source: Path | bytes, options: BuildOptions) -> dict[str, Any]:
         "chapters": chapters,
         "scene_breaks": sum(c["scene_breaks"] for c in chapters),
         "warnings": list(loaded.warnings),
+        "source": metadata.source,
+        "date": metadata.date,
+        "modified": metadata.modified,
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in loaded.removed],
         "removed_by_kind": summary(loaded.removed),
+        "authors_notes": [{"line": n.line, "lines": len(n.lines), "text": n.text} for n in loaded.notes],
+        "site_lines": [{"line": line, "count": count, "text": text} for text, count, line in loaded.site_lines],
+        "replace_rules": [
+            {"rule": rule.origin, "find": rule.find, "matches": matches} for rule, matches in loaded.rules
+        ],
         "explanations": list(loaded.explanations),
     }

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from booksmith.batch.manifest import Manifest, load_manifest
-from booksmith.config import FOLDER_CONFIG, folder_build_defaults, folder_tables
+from booksmith.config import FOLDER_CONFIG, book_settings, folder_build_defaults, folder_tables
 from booksmith.decode import read_bytes
 from booksmith.errors import BooksmithError, ConfigError, InputError, located
+from booksmith.naming import book_name, safe_stem
 from booksmith.options import BatchOptions, BuildOptions
 
 CONVERTED, SKIPPED, FAILED = "converted", "skipped", "failed"
-# Characters some file systems (FAT, NTFS, SMB shares) cannot hold in a name.
-UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 
 
 @dataclass(frozen=True)
@@ -89,22 +88,28 @@ def plan_batch(
     for key in [k for k in manifest.entries if not (root / k).is_file()]:
         manifest.forget(key)  # its input is gone
     output_dirs = {s: (out_root / keys[s]).parent for s in sources}
-    stems = assign_stems([(keys[s], s, output_dirs[s]) for s in sources], manifest)
-    if only is not None:  # names are settled among all inputs first, so none collides with the rest
-        wanted = {p.resolve() for p in only}
-        sources = [s for s in sources if s in wanted]
     folders = _FolderSettings()
+    settled: dict[Path, tuple[BuildOptions, str, str] | str] = {}
     for source in sources:
-        key, stem, output_dir = keys[source], stems[keys[source]], output_dirs[source]
         try:
             options, config_digest = folders.options_for(source, build, batch.command_line)
             digest = hashlib.sha256(read_bytes(source)).hexdigest()
+            settled[source] = (options, config_digest, digest)
         except BooksmithError as error:
-            plan.settled.append(JobResult(key, FAILED, reason_of(error, source)))
-            continue
+            settled[source] = reason_of(error, source)
         except Exception as error:  # a bug: report it on this file, keep the batch going
-            plan.settled.append(JobResult(key, FAILED, f"internal error ({type(error).__name__}: {error})"))
+            settled[source] = f"internal error ({type(error).__name__}: {error})"
+    bases = {keys[s]: _named_base(s, keys[s], settled[s], manifest, batch.strict) for s in sources}
+    stems = assign_stems([(keys[s], s, output_dirs[s]) for s in sources], manifest, bases)
+    if only is not None:  # names are settled among all inputs first, so none collides with the rest
+        wanted = {p.resolve() for p in only}
+        sources = [s for s in sources if s in wanted]
+    for source in sources:
+        key, stem, output_dir = keys[source], stems[keys[source]], output_dirs[source]
+        if isinstance(settled[source], str):
+            plan.settled.append(JobResult(key, FAILED, settled[source]))
             continue
+        options, config_digest, digest = settled[source]
         outputs = tuple((output_dir / f"{stem}{suffix(f)}").relative_to(out_root).as_posix() for f in options.formats)
         options_id = _register_options(manifest, options, batch.strict, config_digest)
         if not batch.force and manifest.up_to_date(key, digest, options_id, list(outputs)):
@@ -134,16 +139,43 @@ def discover(root: Path, pattern: str, recursive: bool, *, skip: Path, warnings:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def safe_stem(stem: str) -> str:
-    """A book name every common file system can hold: unsafe characters become '_'."""
-    name = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", stem)).rstrip(". ")
-    return name or "book"
+def _named_base(
+    source: Path, key: str, settled: tuple[BuildOptions, str, str] | str, manifest: Manifest, strict: bool
+) -> str:
+    """The name a book's files get before collisions are numbered: the text's file name, or the
+    --name (or booksmith.toml `name`) template filled from its metadata. A book built before
+    from the same text and options keeps its name without the text being read again."""
+    if isinstance(settled, str):
+        return safe_stem(source.stem)
+    options, config_digest, digest = settled
+    template = options.name or _folder_name(source)
+    if not template:
+        return safe_stem(source.stem)
+    options_id = _register_options(manifest, options, strict, config_digest)
+    entry = manifest.entries.get(key, {})
+    if entry.get("hash") == digest and entry.get("options") == options_id and isinstance(entry.get("stem"), str):
+        return entry["stem"]
+    from booksmith.pipeline import load
+
+    try:
+        metadata = load(source, replace(options, verify=False)).book.metadata
+    except BooksmithError:
+        return safe_stem(source.stem)  # the build will fail on the same error and say so
+    return book_name(template, metadata, source.stem)
 
 
-def assign_stems(inputs: list[tuple[str, Path, Path]], manifest: Manifest) -> dict[str, str]:
+def _folder_name(source: Path) -> str | None:
+    return book_settings(source).name
+
+
+def assign_stems(
+    inputs: list[tuple[str, Path, Path]], manifest: Manifest, bases: dict[str, str] | None = None
+) -> dict[str, str]:
     """A unique book name for each (key, source, output folder): names equal but for case,
     Unicode form or unsafe characters get -2, -3 … Names from earlier runs are kept first,
-    so a new input never renames an existing book."""
+    so a new input never renames an existing book. `bases` gives the names wanted (from
+    a --name template) where they are not the inputs' file names."""
+    bases = bases or {}
     taken: set[str] = set()
     stems: dict[str, str] = {}
 
@@ -156,13 +188,13 @@ def assign_stems(inputs: list[tuple[str, Path, Path]], manifest: Manifest) -> di
         return True
 
     for key, source, folder in inputs:
-        base, previous = safe_stem(source.stem), manifest.entries.get(key, {}).get("stem")
+        base, previous = bases.get(key) or safe_stem(source.stem), manifest.entries.get(key, {}).get("stem")
         if isinstance(previous, str) and re.fullmatch(re.escape(base) + r"(-\d+)?", previous):
             claim(key, folder, previous)
     for key, source, folder in inputs:
         if key in stems:
             continue
-        base, number = safe_stem(source.stem), 2
+        base, number = bases.get(key) or safe_stem(source.stem), 2
         if not claim(key, folder, base):
             while not claim(key, folder, f"{base}-{number}"):
                 number += 1
@@ -213,7 +245,10 @@ class _FolderSettings:
         settings, folder_digest = cached
         sidecar = source.with_suffix(".toml")
         sidecar_digest = _digest_of([sidecar]) if sidecar.is_file() and sidecar.name != FOLDER_CONFIG else ""
-        return _with_settings(build, settings, command_line), f"{folder_digest}{sidecar_digest}"
+        # The book's own cover (STEM.jpg or a `cover =`): a new image rebuilds the book.
+        cover = book_settings(source).cover
+        cover_digest = _digest_of([cover]) if cover else ""
+        return _with_settings(build, settings, command_line), f"{folder_digest}{sidecar_digest}{cover_digest}"
 
 
 def _with_settings(build: BuildOptions, settings: dict[str, tuple[Any, Path]], command_line: frozenset[str]):

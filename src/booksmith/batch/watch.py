@@ -42,7 +42,8 @@ def watch_folder(
         name = Path(path).name.casefold()
         if name.startswith(".") or change == watchfiles.Change.deleted:
             return False
-        return name.endswith(".toml") or fnmatch.fnmatchcase(name, pattern)
+        # A cover image (STEM.jpg, or one a .toml names) may belong to any book: a full round.
+        return name.endswith((".toml", ".jpg", ".jpeg", ".png")) or fnmatch.fnmatchcase(name, pattern)
 
     def build_round(only: set[Path] | None) -> None:
         plan = plan_batch(root, build, batch, only=only)
@@ -61,4 +62,5 @@ def watch_folder(
         raise_interrupt=False,
     ):
         paths = {Path(path) for _, path in changes}
-        build_round(None if any(p.suffix.lower() == ".toml" for p in paths) else paths)
+        everything = any(p.suffix.lower() in (".toml", ".jpg", ".jpeg", ".png") for p in paths)
+        build_round(None if everything else paths)

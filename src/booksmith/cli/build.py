@@ -103,7 +103,7 @@ def _build_joined(files: list[str], output: str | None, options, strict: bool) -
     if strict and loaded.warnings:
         raise c.fail(f"{len(loaded.warnings)} warning(s) and --strict is set; fix the text or drop --strict")
     directory, stem = output, (paths[0].parent.name if len(files) == 1 and Path(files[0]).is_dir() else None)
-    stem = stem or paths[0].stem
+    stem = None if options.name or loaded.settings.name else stem or paths[0].stem  # None: the template decides
     named = _named_output(output)
     if named:
         directory, stem, fmt = str(named[0].parent), named[1], named[2]

@@ -64,6 +64,30 @@ SceneBreakLines = Annotated[
 KeepBoilerplate = Annotated[
     bool, typer.Option("--keep-boilerplate", help="Keep Project Gutenberg headers and licences.")
 ]
+AuthorsNotes = Annotated[
+    str,
+    typer.Option(
+        "--authors-notes",
+        metavar="HOW",
+        help="Author's notes (A/N:, an archive's Notes:): keep where they stand, end of their chapter, or drop.",
+    ),
+]
+StripSiteLines = Annotated[
+    bool,
+    typer.Option(
+        "--strip-site-lines",
+        help="Take out the navigation and advertising lines a site repeats (Next chapter, Read more at …).",
+    ),
+]
+Name = Annotated[
+    str | None,
+    typer.Option(
+        "--name",
+        metavar="TEMPLATE",
+        help="Name the books' files, e.g. '{author} - {title}' "
+        "(fields: title, author, series, series_index, stem, language); default: the text's file name.",
+    ),
+]
 SceneBreak = Annotated[str, typer.Option("--scene-break", metavar="TEXT", help="Ornament drawn for scene breaks.")]
 PageSize = Annotated[
     str, typer.Option("--page-size", metavar="SIZE", help="PDF page: a5, a4, letter, trade, pocket or ereader.")

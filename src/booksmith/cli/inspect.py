@@ -63,5 +63,21 @@ def _print_table(name: str, report: dict) -> None:
     console.print(table)
     for repaired in report["repairs"]:
         console.print(f"repaired: {repaired}")
+    if report["series"]:
+        index = f" {report['series_index']:g}" if report["series_index"] is not None else ""
+        console.print(f"series: {report['series']}{index}")
+    if report["source"]:
+        console.print(f"source: {report['source']}")
+    for note in report["authors_notes"]:
+        console.print(f"author's note, line {note['line']}: {note['text']}", markup=False, highlight=False)
+    for site in report["site_lines"]:
+        strip = "" if any(r["line"] == site["line"] for r in report["removed"]) else " (--strip-site-lines removes it)"
+        console.print(
+            f"site line, {site['count']}× from line {site['line']}: {site['text']}{strip}",
+            markup=False,
+            highlight=False,
+        )
+    for rule in report["replace_rules"]:
+        console.print(f"{rule['rule']} ({rule['find']}): {rule['matches']} matches", markup=False, highlight=False)
     for warning in report["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -12,6 +12,7 @@ from booksmith.cli import common as c
 from booksmith.cli.common import fail
 from booksmith.model import Metadata
 from booksmith.options import (
+    AUTHORS_NOTES,
     DASH_STYLES,
     FORMATS,
     PAGE_SIZES,
@@ -55,6 +56,9 @@ def _build_flags(
     chapter_pattern: c.ChapterPattern = None,
     scene_break_lines: c.SceneBreakLines = None,
     keep_boilerplate: c.KeepBoilerplate = False,
+    authors_notes: c.AuthorsNotes = "keep",
+    strip_site_lines: c.StripSiteLines = False,
+    name: c.Name = None,
     theme: c.Theme = "classic",
     scene_break: c.SceneBreak = "⁂",
     quotes: c.Quotes = "auto",
@@ -75,7 +79,15 @@ def _build_flags(
 
 BUILD_FLAGS = inspect.signature(_build_flags).parameters
 # The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
-READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "scene_break_lines", "keep_boilerplate")
+READING_FLAGS = (
+    "encoding",
+    "paragraphs",
+    "chapter_pattern",
+    "scene_break_lines",
+    "keep_boilerplate",
+    "authors_notes",
+    "strip_site_lines",
+)
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
 
@@ -136,6 +148,9 @@ def _build_options(
     chapter_pattern: str | None,
     scene_break_lines: int | None,
     keep_boilerplate: bool,
+    authors_notes: str,
+    strip_site_lines: bool,
+    name: str | None,
     theme: str,
     scene_break: str,
     quotes: str,
@@ -159,6 +174,13 @@ def _build_options(
     _choice("--pdf-engine", pdf_engine, PDF_ENGINES)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
+    _choice("--authors-notes", authors_notes, AUTHORS_NOTES)
+    if name is not None:
+        from booksmith.naming import check_template
+
+        problem = check_template(name)
+        if problem:
+            raise fail(f"--name {problem}")
     if cover_page and no_cover:
         raise fail("--cover-page puts the cover in the PDF, --no-cover leaves it out; keep one")
     if font_size is not None and not 4 <= font_size <= 72:
@@ -181,6 +203,8 @@ def _build_options(
             scene_break_lines=scene_break_lines,
             keep_boilerplate=keep_boilerplate,
             metadata=metadata,
+            authors_notes=authors_notes,
+            strip_site_lines=strip_site_lines,
         ),
         typography=TypographyOptions(smart_quotes=not no_smart_quotes, quotes=quotes, dash_style=dash_style),
         render=RenderOptions(
@@ -198,4 +222,5 @@ def _build_options(
         ),
         formats=parse_formats(formats),
         verify=not no_verify,
+        name=name,
     )

@@ -135,6 +135,9 @@ def titlepage_body(metadata: Metadata) -> str:
     if metadata.series:
         index = f" {metadata.series_index:g}" if metadata.series_index is not None else ""
         lines.append(f'<p class="series">{escape(metadata.series)}{index}</p>')
+    if metadata.description:
+        # The book's summary (an archive's "Summary:"): readers choose a story by it.
+        lines.append(f'<p class="summary">{escape(plain(metadata.description))}</p>')
     lines.extend(f'<p class="credits">{escape(credit)}</p>' for credit in metadata.credits)
     body = "\n".join(lines)
     return f'<section id="titlepage" class="titlepage" epub:type="titlepage">\n{body}\n</section>'

@@ -79,6 +79,7 @@ class BuildCache:
 
         inputs = [source, source.with_suffix(".toml")]
         inputs += [folder / FOLDER_CONFIG for folder in source.resolve().parents]
+        inputs += _cover_of(source)  # a per-book cover (STEM.jpg, or `cover =` in a .toml) changes the book
         stamps = tuple((str(p), *_stamp(p)) for p in inputs)
         memo = (stamps, fmt)
         if memo in self._digests:
@@ -90,6 +91,17 @@ class BuildCache:
         digest.update(repr((fmt, self.options, __version__)).encode())
         self._digests[memo] = value = digest.hexdigest()[:32]
         return value
+
+
+def _cover_of(source: Path) -> list[Path]:
+    from booksmith.config import book_settings
+    from booksmith.errors import BooksmithError
+
+    try:
+        cover = book_settings(source).cover
+    except BooksmithError:
+        return []  # the build says what is wrong with the settings
+    return [cover] if cover is not None else []
 
 
 def _stamp(path: Path) -> tuple[int | None, int | None]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from booksmith.errors import InputError
 from booksmith.model import Book, Metadata, block_texts
 from booksmith.options import ReadOptions
+from booksmith.structure.archives import Note, mark_notes, read_archive
 from booksmith.structure.boilerplate import (
-    fanfic_header,
     strip_gutenberg,
     strip_notation_guide,
     strip_site_addresses,
@@ -53,6 +53,9 @@ class Structured:
     removed: tuple[Removal, ...] = ()
     # What decided each heading, scene break and convention, and what was rejected: `inspect --explain`.
     explanations: tuple[str, ...] = ()
+    # Author's notes found in the text, and a site's navigation or advertising lines (text, count, line).
+    notes: tuple[Note, ...] = ()
+    site_lines: tuple[tuple[str, int, int], ...] = ()
 
 
 def _left_out(before: list[Line], after: list[Line], reason: str) -> list[Removal]:
@@ -80,13 +83,15 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
     boilerplate = _left_out(source_lines, lines, "publisher's boilerplate (licence, credits)")
     after_boilerplate = lines
-    lines, header = fanfic_header(lines)
-    found = header.over(found)
-    removed = _left_out(after_boilerplate, lines, "a header field, turned into the book's metadata")
+    lines, archive = read_archive(lines, authors_notes=options.authors_notes, strip_site_lines=options.strip_site_lines)
+    found = archive.metadata.over(found)
+    # What the archive reader took out says why itself; the rest of what it took is its header.
+    said = {removal.line for removal in archive.removed}
+    header = _left_out(after_boilerplate, lines, "a header field, turned into the book's metadata")
+    removed = [removal for removal in header if removal.line not in said] + archive.removed
     guide_removed, guide = strip_notation_guide(lines)
     found = found.over(guide)
-    removed += guide_removed
-    removed += strip_site_lines(lines) + strip_site_addresses(lines)
+    removed += guide_removed + strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)
@@ -105,7 +110,7 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     dropped = {line.number for item in marked if item.kind == "dropped" for line in item.lines}
     items, title_page = title_block([item for item in marked if item.kind != "dropped"], found)
     found = found.over(title_page)  # a header states what a title page only shows
-    chapters = build_chapters(items)
+    chapters = mark_notes(build_chapters(items), archive.notes)
     if not any(chapter.blocks or chapter.title for chapter in chapters):
         raise InputError("no text is left to convert, only scene-break marks or boilerplate")
     sample = " ".join(t for ch in chapters[:50] for b in ch.blocks[:200] for t in block_texts(b))
@@ -146,4 +151,13 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     explanations = explain(marked, convention, rejected, removed)
     unsure = gaps.unsure(marked) if options.scene_break_lines is None else []
     warnings = tuple(numbering_warnings(chapters) + unsure)
-    return Structured(Book(metadata, tuple(chapters)), convention, warnings, body, tuple(removed), explanations)
+    return Structured(
+        Book(metadata, tuple(chapters)),
+        convention,
+        warnings,
+        body,
+        tuple(removed),
+        explanations,
+        tuple(archive.notes),
+        tuple(archive.site_lines),
+    )

@@ -1,4 +1,4 @@
-"""Take Project Gutenberg boilerplate, credits and fan-fiction headers off the lines, as metadata."""
+"""Take Project Gutenberg boilerplate and credits off the lines, as metadata (archive headers: archives.py)."""
 
 from __future__ import annotations
 
@@ -40,10 +40,6 @@ CREDIT_LINE = re.compile(
 HEADER_LINES = 1500
 CREDIT_BLOCKS = 6
 
-# "Name [3]", "Name (3)", "Name #3", "Name, part 3"
-SERIES_INDEX = re.compile(r"(?P<name>.+?)\s*(?:\[|\(|#|[,:]\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", re.IGNORECASE)
-POSTED = re.compile(r"^\s*Posted originally on the Archive of Our Own", re.IGNORECASE)
-HEADER_LINE = re.compile(r"^(?P<key>[^\W\d_][^\W\d_ ]{0,20}(?: [^\W\d_]+){0,2})\s*[:：]\s*(?P<value>.*)$")
 # A web address: a line holding one is a site's advertising, never a continued summary.
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|cc|cn|info|me|io)\b", re.IGNORECASE)
 # A title in 《》 inside a line, with a few characters around it: "《斗罗大陆》全集", "余华《活着》".
@@ -57,11 +53,6 @@ TITLE_BRACKETS = re.compile(r"^[《『「〈](?P<title>[^《》『』「」〈�
 def header_fields() -> dict[str, str]:
     """Header keys (lower case) and the metadata field each fills, from data/header-fields.toml."""
     return {key.lower(): field for key, field in data_toml("header-fields.toml")["fields"].items()}
-
-
-def _field(match: re.Match[str] | None) -> str | None:
-    """The metadata field a header line fills ("" for a known key not kept), or None for no header line."""
-    return header_fields().get(match["key"].lower()) if match else None
 
 
 def unbracketed(title: str) -> str:
@@ -221,84 +212,6 @@ def _collect_credit(block: list[Line], first: int, credits: list[str], remove: s
     if CREDIT_LINE.match(block[0].text):
         credits.append(" ".join(ln.text.strip() for ln in block))
         remove.update(range(first, first + len(block)))
-
-
-def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
-    """A block of `Key: value` lines at the top, as fan-fiction downloaders write them.
-
-    Values may follow their key on indented lines (`Fandom:` / `    The Long Road`),
-    as in the archive's own text download, which starts with the title and a
-    "Posted originally on …" line.
-    """
-    start = next((i for i, ln in enumerate(lines) if ln.text.strip()), 0)
-    fields: dict[str, list[str]] = {}
-    archive = next((i for i in range(start, min(start + 4, len(lines))) if POSTED.match(lines[i].text)), None)
-    if archive is not None:
-        fields["title"] = [lines[start].text.strip()] if archive > start else []
-        start = archive + 1
-        while start < len(lines) and not lines[start].text.strip():
-            start += 1
-    i = start
-    known = 0
-    target: str | None = None
-    while i < len(lines) and (lines[i].text.strip() or (known and _header_goes_on(lines, i))):
-        text = lines[i].text.strip()
-        match = HEADER_LINE.match(text)
-        key = _field(match)
-        if key is not None and not lines[i].text[:1].isspace():
-            target = key or None
-            known += 1
-            if target:
-                fields.setdefault(target, []).append(match["value"].strip())
-        elif target and lines[i].text[:1].isspace() and fields.get(target) == [""]:
-            fields[target] = [text]  # the value on the indented line under its key
-        elif target and lines[i].text[:1].isspace() and fields.get(target):
-            fields[target].append(text if target == "description" else text.strip(","))
-        elif target == "description" and fields.get("description") and _continues_summary(text):
-            fields["description"].append(text)  # a summary running over several lines
-        elif target is None and known and lines[i].text[:1].isspace():
-            pass  # an indented value of a key booksmith does not keep
-        elif not text:
-            pass  # a blank line between keys ("书名：…" / "" / "作者：…"): _header_goes_on said so
-        elif i == start or not fields:
-            return lines, Metadata()
-        else:
-            break
-        i += 1
-    if known < 2:
-        return lines, Metadata()
-    subjects = tuple(dict.fromkeys(s.strip() for v in fields.get("subjects", []) for s in v.split(",") if s.strip()))
-    authors = tuple(a.strip() for v in fields.get("authors", []) for a in re.split(r",|&| and ", v) if a.strip())
-    series = fields.get("series", [None])[0]
-    series_index = None
-    if series:
-        match = re.match(
-            r"(?P<name>.+?)\s*(?:\[|\(|#|,\s*part\s*|:\s*part\s*)(?P<n>\d+(?:\.\d+)?)\]?\)?$", series, re.I
-        )
-        if match:
-            series, series_index = match["name"].strip(), float(match["n"])
-    metadata = Metadata(
-        title=unbracketed(fields.get("title", [""])[0]) or None,
-        authors=authors,
-        description=" ".join(v for v in fields.get("description", []) if v) or None,
-        subjects=subjects,
-        series=series or None,
-        series_index=series_index,
-        language=language_code(fields.get("language", [""])[0]),
-        date=fields.get("date", [None])[0] or None,
-    )
-    return lines[i:], metadata
-
-
-def _continues_summary(text: str) -> bool:
-    """A line after a summary's first that goes on with it: not a heading, not a site's advertising."""
-    return heading_level(text)[0] is None and not WEB_ADDRESS.search(text)
-
-
-def _header_goes_on(lines: list[Line], index: int) -> bool:
-    """A blank line inside the header: another known key follows it."""
-    following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
-    return _field(HEADER_LINE.match(following)) is not None
 
 
 # A site's address in brackets, or bare, at the end of a heading line: "第2章 渡口 (www.example.org)".

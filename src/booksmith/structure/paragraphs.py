@@ -96,9 +96,7 @@ def wrap_width(lines: list[Line]) -> int:
     return lengths[int(len(lengths) * 0.9)] if lengths else 80
 
 
-def make_items(
-    lines: list[Line], convention: str, break_lines: int | None = None
-) -> tuple[list[Item], GapReading]:
+def make_items(lines: list[Line], convention: str, break_lines: int | None = None) -> tuple[list[Item], GapReading]:
     """Paragraphs, verse, captions and scene breaks, in order; and how the text's gaps were read."""
     blocks = _join_illustrations(text_blocks(lines))
     gaps = GapReading(blocks, convention, break_lines)

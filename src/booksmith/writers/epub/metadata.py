@@ -53,6 +53,8 @@ def add_metadata(book: epub.EpubBook, metadata: Metadata, *, language: str, has_
         book.add_metadata("DC", "publisher", metadata.publisher)
     if metadata.date and W3C_DATE.match(metadata.date.strip()):
         book.add_metadata("DC", "date", metadata.date.strip())
+    if metadata.source:
+        book.add_metadata("DC", "source", metadata.source)
     if metadata.rights:
         book.add_metadata("DC", "rights", metadata.rights)
     if metadata.series:

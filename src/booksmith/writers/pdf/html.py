@@ -109,6 +109,8 @@ def _colophon(rendered: Rendered) -> str:
 def _contents(rendered: Rendered, folios: dict[str, int] | None) -> str:
     entries = []
     for document in chapters(rendered):
+        if document.kind == "front" and document.chapter is not None and not document.chapter.title:
+            continue  # untitled front matter (an author's note before chapter 1) has no name to list
         target = anchor(document)
         nested = ' class="nested"' if document.depth else ""
         # Chunked: the chapter is in another document, so the link names it for `join` to resolve.
