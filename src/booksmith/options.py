@@ -13,6 +13,8 @@ QUOTE_STYLES = ("auto", "american", "british")
 FORMATS = ("epub", "pdf", "kepub")
 PAGE_SIZES = ("a5", "a4", "letter", "trade", "pocket", "ereader")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+NOTE_PLACEMENTS = ("footnotes", "endnotes")
+SOURCE_FORMATS = ("text", "markdown")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +33,8 @@ class ReadOptions:
     metadata: Metadata = field(default_factory=Metadata)
     # Readable title used when nothing else names the book (usually from the file name).
     fallback_title: str | None = None
+    # One of SOURCE_FORMATS; None reads .md and .markdown files as Markdown, others as text.
+    source_format: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +75,9 @@ class RenderOptions:
     cover_page: bool = False
     # Worker processes laying out the PDF's chapters; None uses every CPU, 1 lays out in-process.
     pdf_workers: int | None = None
+    # Where notes go, one of NOTE_PLACEMENTS: after their paragraph as pop-ups (the PDF's foot
+    # of the page), or in a list at the end of their chapter.
+    notes_as: str = "footnotes"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,7 @@ from booksmith.files import readable_title
 from booksmith.model import Book
 from booksmith.options import BuildOptions
 from booksmith.structure import Removal, structure
+from booksmith.structure.notes import find_notes
 from booksmith.typography import typeset
 
 
@@ -31,6 +32,8 @@ class Loaded:
     # Text of the body the book does not print, and why; what decided the structure (`inspect --explain`).
     removed: tuple[Removal, ...] = ()
     explanations: tuple[str, ...] = ()
+    # The text of the book's notes, checked on its own: the book moves notes away from where the source has them.
+    notes_text: str = ""
 
 
 def load(source: Path | str | bytes, options: BuildOptions | None = None, *, name: str | None = None) -> Loaded:
@@ -50,11 +53,12 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
         structured = structure(text, read)
+        noted = find_notes(structured.book, structured.body_text)
     except InputError as error:
         raise InputError(located(label, str(error))) from None
     except re.error as error:
         raise InputError(f"--chapter-pattern is not a valid regular expression ({error})") from None
-    typeset_book = typeset(structured.book, options.typography)
+    typeset_book = typeset(noted.book, options.typography)
     warnings = list(structured.warnings) + list(typeset_book.warnings)
     if decoded.repaired_mojibake:
         warnings.insert(0, "repaired text that had been decoded with the wrong encoding (mojibake)")
@@ -63,9 +67,10 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         decoded,
         structured.convention,
         tuple(warnings),
-        structured.body_text,
+        noted.body_text,
         structured.removed,
         structured.explanations,
+        noted.notes_text,
     )
 
 
@@ -125,7 +130,7 @@ def write_books(
 ) -> list[Path]:
     """Render a loaded book once, check its words, and write each requested format."""
     from booksmith.render import render
-    from booksmith.verify import check_words, xhtml_text
+    from booksmith.verify import check_words, xhtml_text, xhtml_text_and_notes
     from booksmith.writers import get_writer
 
     writers = [(fmt, get_writer(fmt)) for fmt in options.formats]
@@ -141,6 +146,12 @@ def write_books(
     rendered = render(loaded.book, render_options)
     if options.verify:
         name = stem if isinstance(source, bytes) else str(source)
-        check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
+        if loaded.notes_text:
+            # Each note once: the body against the book without its notes, the notes against the notes.
+            text, notes = xhtml_text_and_notes(d.xhtml for d in rendered.documents)
+            check_words(loaded.body_text, text, name=name)
+            check_words(loaded.notes_text, notes, name=name)
+        else:
+            check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
     taken = taken if taken is not None else set()
     return [write(rendered, output_path(stem, fmt, directory, taken), render_options) for fmt, write in writers]

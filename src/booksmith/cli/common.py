@@ -66,6 +66,20 @@ PdfVariant = Annotated[
     str | None,
     typer.Option("--pdf-variant", metavar="NAME", help="PDF standard: pdf/ua-1 (tagged) or pdf/a-3b (archival)."),
 ]
+NotesAs = Annotated[
+    str,
+    typer.Option(
+        "--notes-as",
+        metavar="PLACE",
+        help="Notes: footnotes (pop-ups in EPUB, foot of the page in PDF) or endnotes (end of each chapter).",
+    ),
+]
+SourceFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="FORMAT", help="Read the input as text or markdown (default: by its name, .md is Markdown)."
+    ),
+]
 CoverPage = Annotated[
     bool,
     typer.Option("--cover-page", help="Put the cover (--cover, else a generated one) on the first PDF page."),

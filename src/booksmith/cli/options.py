@@ -14,10 +14,12 @@ from booksmith.model import Metadata
 from booksmith.options import (
     DASH_STYLES,
     FORMATS,
+    NOTE_PLACEMENTS,
     PAGE_SIZES,
     PARAGRAPH_CONVENTIONS,
     PDF_VARIANTS,
     QUOTE_STYLES,
+    SOURCE_FORMATS,
     BuildOptions,
     ReadOptions,
     RenderOptions,
@@ -53,6 +55,7 @@ def _build_flags(
     paragraphs: c.Paragraphs = None,
     chapter_pattern: c.ChapterPattern = None,
     keep_boilerplate: c.KeepBoilerplate = False,
+    source_format: c.SourceFormat = None,
     theme: c.Theme = "classic",
     scene_break: c.SceneBreak = "⁂",
     quotes: c.Quotes = "auto",
@@ -65,6 +68,7 @@ def _build_flags(
     font_size: c.FontSize = None,
     pdf_variant: c.PdfVariant = None,
     cover_page: c.CoverPage = False,
+    notes_as: c.NotesAs = "footnotes",
     no_verify: c.NoVerify = False,
 ) -> None:
     """The flags of every command that builds books: declared once, here, in the order --help shows them."""
@@ -72,7 +76,7 @@ def _build_flags(
 
 BUILD_FLAGS = inspect.signature(_build_flags).parameters
 # The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
-READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate")
+READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate", "source_format")
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
 
@@ -132,6 +136,7 @@ def _build_options(
     paragraphs: str | None,
     chapter_pattern: str | None,
     keep_boilerplate: bool,
+    source_format: str | None,
     theme: str,
     scene_break: str,
     quotes: str,
@@ -144,6 +149,7 @@ def _build_options(
     font_size: float | None,
     pdf_variant: str | None,
     cover_page: bool,
+    notes_as: str,
     no_verify: bool,
     timestamp: int | None,
 ) -> BuildOptions:
@@ -153,6 +159,8 @@ def _build_options(
     _choice("--pdf-variant", pdf_variant, PDF_VARIANTS)
     _choice("--quotes", quotes, QUOTE_STYLES)
     _choice("--dash-style", dash_style, DASH_STYLES)
+    _choice("--notes-as", notes_as, NOTE_PLACEMENTS)
+    _choice("--from", source_format, SOURCE_FORMATS)
     if cover_page and no_cover:
         raise fail("--cover-page puts the cover in the PDF, --no-cover leaves it out; keep one")
     if font_size is not None and not 4 <= font_size <= 72:
@@ -174,6 +182,7 @@ def _build_options(
             chapter_pattern=chapter_pattern,
             keep_boilerplate=keep_boilerplate,
             metadata=metadata,
+            source_format=source_format,
         ),
         typography=TypographyOptions(smart_quotes=not no_smart_quotes, quotes=quotes, dash_style=dash_style),
         render=RenderOptions(
@@ -187,6 +196,7 @@ def _build_options(
             embed_fonts=embed_fonts,
             pdf_variant=pdf_variant,
             cover_page=cover_page,
+            notes_as=notes_as,
         ),
         formats=parse_formats(formats),
         verify=not no_verify,
