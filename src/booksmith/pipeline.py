@@ -11,10 +11,11 @@ from booksmith.config import folder_defaults, metadata_from, sidecar_metadata
 from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
 from booksmith.files import readable_title
+from booksmith.markdown import is_markdown, read_markdown
 from booksmith.model import Book
 from booksmith.options import BuildOptions
 from booksmith.structure import Removal, structure
-from booksmith.structure.notes import find_notes
+from booksmith.structure.notes import FoundNotes, find_notes
 from booksmith.typography import typeset
 
 
@@ -52,8 +53,13 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
     if not text.strip():
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
-        structured = structure(text, read)
-        noted = find_notes(structured.book, structured.body_text)
+        if is_markdown(label, read):
+            markdown = read_markdown(text, read, name=label)
+            structured = markdown.structured
+            noted = FoundNotes(structured.book, structured.body_text, markdown.notes_text)
+        else:
+            structured = structure(text, read)
+            noted = find_notes(structured.book, structured.body_text)
     except InputError as error:
         raise InputError(located(label, str(error))) from None
     except re.error as error:
