@@ -71,4 +71,5 @@ def load_joined(paths: list[Path], options: BuildOptions | None = None) -> Loade
     first = loaded[0]
     book = replace(first.book, chapters=tuple(chapters))
     body = "\n\n".join(part.body_text for part in loaded)
-    return Loaded(book, first.decoded, first.convention, tuple(warnings), body)
+    notes = "\n".join(part.notes_text for part in loaded if part.notes_text)
+    return Loaded(book, first.decoded, first.convention, tuple(warnings), body, notes_text=notes)
