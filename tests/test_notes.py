@@ -51,6 +51,18 @@ def test_each_marker_form_pairs_with_a_note_after_the_paragraph(marker, note):
     assert "tide" not in found.body_text and found.notes_text == "The tide turned at five."
 
 
+def test_project_gutenberg_footnotes_in_one_paragraph_pair_and_longer_ones_stay_text():
+    text = (
+        "The ship sailed at dawn.[1] Later[2] it rained.\n\n[Footnote 1: In March, that is.]\n\n"
+        "[Footnote 2: A note over\n\ntwo paragraphs.]\n"
+    )
+    found = noted(text)
+    chapter = found.book.chapters[0]
+    assert chapter.blocks[0].text == f"The ship sailed at dawn.{note_ref(1)} Later[2] it rained."
+    assert [n.text for n in chapter.notes] == ["In March, that is."]
+    assert "Footnote 1" not in found.body_text and "Footnote 2" in found.body_text
+
+
 def test_a_marker_without_a_note_and_a_note_without_a_marker_stay_text():
     text = "A stray [4] mark and no star.\n\n[5] A line that looks like a note.\n\n* A list item.\n"
     found = noted(text)

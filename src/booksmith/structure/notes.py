@@ -2,7 +2,8 @@
 
 Texts typed for the screen mark notes as `[1]`, `(*)`, `*`, `†` or superscript digits,
 and put the notes after the paragraph, at the end of the chapter, or at the end of the
-book under a `NOTES` heading, each note starting with its marker (`[1] The note.`).
+book under a `NOTES` heading, each note starting with its marker (`[1] The note.`, or
+Project Gutenberg's `[Footnote 1: The note.]`).
 A marker becomes a note reference only where a note with the same marker follows it
 (a `[1]` with no note stays text), and each note pairs with the earliest marker still
 waiting for one: in its own chapter first, then, for a notes section at the end of the
@@ -33,6 +34,8 @@ MARKER = re.compile(
 NOTE_START = re.compile(
     r"\s*(?:\[(?P<bracket>\d{1,3})\]|\((?P<paren>\*{1,3}|†{1,2}|‡)\)|(?P<bare>\*{1,3}|†{1,2}|‡)"
     rf"|(?P<sup>[{SUPERSCRIPT_DIGITS}]{{1,3}}))[.:)]?\s+(?=\S)"
+    # Project Gutenberg's form: [Footnote 1: The note.]
+    r"|\s*\[Footnote\s+(?P<gutenberg>\d{1,3}):\s*(?=\S)"
 )
 # The heading of a block of notes, in a chapter or as a chapter of its own at the end.
 NOTES_HEADING = re.compile(r"\s*(?:foot\s*notes?|end\s*notes?|notes?)\s*:?\s*", re.IGNORECASE)
@@ -71,7 +74,8 @@ class _Pair:
 
 
 def _label(match: re.Match[str]) -> str:
-    value = next(v for v in match.group("bracket", "paren", "bare", "sup") if v)
+    """The marker's label: [12] -> "12", (*) -> "*", ³ -> "3"."""
+    value = next(v for name, v in match.groupdict().items() if v)
     return value.translate(TO_DIGITS)
 
 
@@ -127,11 +131,15 @@ def _pair(book: Book) -> list[_Pair]:
             if not isinstance(block, Paragraph | Heading):
                 continue
             start = NOTE_START.match(block.text) if isinstance(block, Paragraph) else None
-            if start:
+            text = block.text[start.end() :] if start else ""
+            if start and start.group("gutenberg"):
+                # [Footnote 1: …] in one paragraph; one over several paragraphs stays text.
+                text = text.rstrip()[:-1].rstrip() if text.rstrip().endswith("]") else ""
+            if start and text:
                 label = _label(start)
                 ref = _take(waiting, c, label, earlier_chapters=notes_chapter)
                 if ref is not None:
-                    pairs.append(_Pair(ref, c, b, block.text[start.end() :]))
+                    pairs.append(_Pair(ref, c, b, text))
                     continue
             for match in MARKER.finditer(block.text, start.end() if start else 0):
                 waiting.setdefault((c, _label(match)), deque()).append(
@@ -153,7 +161,7 @@ def _take(waiting: dict[tuple[int, str], deque[_Ref]], chapter: int, label: str,
 
 
 def _words_pattern(text: str) -> re.Pattern[str] | None:
-    words = [re.escape(w) for w in WORD.findall(_plain(text).translate(TO_DIGITS))]
+    words = [re.escape(w) for w in WORD.findall(_plain(text))]
     if not words:
         return None
     if len(words) <= 2 * EDGE_WORDS:
@@ -180,8 +188,7 @@ def _cut_from_body(book: Book, body: str, pairs: list[_Pair]) -> tuple[str, list
         for b, block in enumerate(chapter.blocks):
             if (c, b) not in by_block and (c, b) not in heading_blocks:
                 continue
-            # A note's words without its marker (a superscript ¹ is not the digit 1 in the body).
-            pattern = _words_pattern(by_block[(c, b)].text if (c, b) in by_block else block.text)
+            pattern = _words_pattern(block.text)
             found = pattern.search(body, cursor) if pattern else None
             if found is None:
                 continue
