@@ -97,22 +97,19 @@ def find_notes(book: Book, body_text: str) -> FoundNotes:
     body, pairs, headings = _cut_from_body(book, body_text, pairs)
     if not pairs:
         return FoundNotes(book, body_text, "")
-    chapters, notes_text = _attach(book, pairs, headings)
     for marker in {_marker_text(book, pair.ref) for pair in pairs}:
         if WORD.search(marker.translate(TO_DIGITS)):
             body = body.replace(marker, " ")
-    kept_titles = {chapter.title for chapter in chapters}
-    for chapter in book.chapters:
-        if chapter.title and chapter.title not in kept_titles:
-            body = _without_last_line(body, chapter.title)
+    chapters, notes_text, body = _attach(book, pairs, headings, body)
     return FoundNotes(book.with_chapters(chapters), body, notes_text)
 
 
-def _without_last_line(body: str, line: str) -> str:
-    """The body without the last line that reads `line` (the heading of a notes chapter it dropped)."""
-    matches = list(re.finditer(rf"^[ \t]*{re.escape(_plain(line).strip())}[ \t]*$", body, re.MULTILINE | re.IGNORECASE))
+def _without_last_line(body: str, line: str) -> str | None:
+    """The body without the last line that reads `line` (a notes chapter's heading), or None if none does."""
+    heading = re.escape(_plain(line).strip())
+    matches = list(re.finditer(rf"^[ \t]*{heading}[ \t]*$", body, re.MULTILINE | re.IGNORECASE))
     if not matches:
-        return body
+        return None
     return body[: matches[-1].start()] + body[matches[-1].end() :]
 
 
@@ -207,8 +204,11 @@ def _cut_from_body(book: Book, body: str, pairs: list[_Pair]) -> tuple[str, list
     return " ".join(pieces), kept_pairs, kept_headings
 
 
-def _attach(book: Book, pairs: list[_Pair], headings: set[tuple[int, int]]) -> tuple[tuple[Chapter, ...], str]:
-    """The chapters with references in their text, notes attached, and the note blocks taken out."""
+def _attach(
+    book: Book, pairs: list[_Pair], headings: set[tuple[int, int]], body: str
+) -> tuple[tuple[Chapter, ...], str, str]:
+    """The chapters with references in their text, notes attached, and the note blocks taken out;
+    the notes' text; the body without the heading of a notes chapter left empty (which goes)."""
     refs_by_chapter: dict[int, list[_Pair]] = {}
     for pair in pairs:
         refs_by_chapter.setdefault(pair.ref.chapter, []).append(pair)
@@ -229,6 +229,10 @@ def _attach(book: Book, pairs: list[_Pair], headings: set[tuple[int, int]]) -> t
         kept = tuple(block for b, block in enumerate(blocks) if (c, b) not in removed)
         notes_texts.extend(note.text for note in notes)
         if not kept and not notes and _is_notes_heading(chapter.title) and chapter.blocks:
-            continue  # a notes chapter whose every note went to its reference
+            # A notes chapter whose every note went to its reference goes, heading and all.
+            without_heading = _without_last_line(body, chapter.title or "")
+            if without_heading is not None:
+                body = without_heading
+                continue
         chapters.append(replace(chapter, blocks=kept, notes=tuple(notes)))
-    return tuple(chapters), "\n".join(notes_texts)
+    return tuple(chapters), "\n".join(notes_texts), body
