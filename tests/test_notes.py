@@ -164,3 +164,44 @@ def test_an_unknown_notes_placement_is_one_line(run_cli, tmp_path):
     assert result.exit_code == 1
     assert "--notes-as must be one of footnotes, endnotes" in result.stderr
     assert "Traceback" not in result.stderr and list(tmp_path.iterdir()) == []
+
+
+PROSE = ["The tide came in", "gulls[1]", "rope*", "stone†", "wind¹", "boat(*)", "night[2]", "sea", "lamp.", "x[12]"]
+NOTE_LINES = [
+    "[1] A first note.",
+    "[2] Second note here.",
+    "* Star note.",
+    "† Dagger note.",
+    "¹ Sup note.",
+    "(*) Paren note.",
+    "[12] Twelve.",
+    "NOTES",
+    "FOOTNOTES:",
+    "Chapter 2",
+    "[Footnote 1: Gut note.]",
+]
+
+
+def test_any_arrangement_of_markers_and_notes_keeps_every_word_once():
+    import random
+
+    from booksmith.render import render
+    from booksmith.verify import check_words, xhtml_text, xhtml_text_and_notes
+
+    chosen = random.Random(19)
+    for _ in range(150):
+        paragraphs = [
+            chosen.choice(NOTE_LINES)
+            if chosen.random() < 0.4
+            else " ".join(chosen.choice(PROSE) for _ in range(chosen.randint(1, 8))) + "."
+            for _ in range(chosen.randint(2, 12))
+        ]
+        text = "Opening words.\n\n" + "\n\n".join(paragraphs) + "\n"
+        loaded = load(text.encode("utf-8"))
+        documents = [d.xhtml for d in render(loaded.book).documents]
+        if loaded.notes_text:
+            book_text, notes = xhtml_text_and_notes(documents)
+            check_words(loaded.body_text, book_text, name=text)
+            check_words(loaded.notes_text, notes, name=text)
+        else:
+            check_words(loaded.body_text, xhtml_text(documents), name=text)

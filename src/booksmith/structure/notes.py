@@ -43,6 +43,8 @@ WORD = re.compile(r"[^\W_]+")
 # Words of a removed block matched at its start and at its end; what lies between is skipped,
 # since joining wrapped lines may have mended words the source splits.
 EDGE_WORDS = 4
+# How far past a block's length the next block is looked for (headings and dropped lines between).
+SEARCH_SLACK = 20_000
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,6 @@ def find_notes(book: Book, body_text: str) -> FoundNotes:
     body, pairs, headings = _cut_from_body(book, body_text, pairs)
     if not pairs:
         return FoundNotes(book, body_text, "")
-    for marker in {_marker_text(book, pair.ref) for pair in pairs}:
-        if WORD.search(marker.translate(TO_DIGITS)):
-            body = body.replace(marker, " ")
     chapters, notes_text, body = _attach(book, pairs, headings, body)
     return FoundNotes(book.with_chapters(chapters), body, notes_text)
 
@@ -111,11 +110,6 @@ def _without_last_line(body: str, line: str) -> str | None:
     if not matches:
         return None
     return body[: matches[-1].start()] + body[matches[-1].end() :]
-
-
-def _marker_text(book: Book, ref: _Ref) -> str:
-    block = book.chapters[ref.chapter].blocks[ref.block]
-    return block.text[ref.start : ref.end]
 
 
 def _pair(book: Book) -> list[_Pair]:
@@ -157,51 +151,82 @@ def _take(waiting: dict[tuple[int, str], deque[_Ref]], chapter: int, label: str,
     return None
 
 
-def _words_pattern(text: str) -> re.Pattern[str] | None:
+def _words_pattern(text: str, *, line_start: bool = False) -> re.Pattern[str] | None:
+    """A pattern for the words of a block as the source types them (spacing, punctuation and
+    line breaks may differ); `line_start` anchors it where a paragraph starts, at a line's start."""
     words = [re.escape(w) for w in WORD.findall(_plain(text))]
     if not words:
         return None
+    anchor = r"^[^\w\n]*" if line_start else ""
     if len(words) <= 2 * EDGE_WORDS:
-        return re.compile(r"[\W_]+".join(words), re.IGNORECASE)
+        return re.compile(anchor + r"[\W_]+".join(words), re.IGNORECASE | re.MULTILINE)
     head, tail = r"[\W_]+".join(words[:EDGE_WORDS]), r"[\W_]+".join(words[-EDGE_WORDS:])
-    return re.compile(rf"{head}[\s\S]*?{tail}", re.IGNORECASE)
+    return re.compile(rf"{anchor}{head}[\s\S]*?{tail}", re.IGNORECASE | re.MULTILINE)
+
+
+def _marker_pattern(text: str, ref: _Ref) -> re.Pattern[str] | None:
+    """A pattern for a marker by the one or two words just before it and what lies between."""
+    before = _plain(text[: ref.start])
+    words = list(WORD.finditer(before))[-2:]
+    if not words:
+        return None
+    lead = r"[\W_]+".join(re.escape(w.group()) for w in words)
+    gap = r"\s+".join(re.escape(part) for part in before[words[-1].end() :].split(" "))
+    return re.compile(rf"{lead}{gap}(?P<marker>{re.escape(text[ref.start : ref.end])})")
 
 
 def _cut_from_body(book: Book, body: str, pairs: list[_Pair]) -> tuple[str, list[_Pair], set[tuple[int, int]]]:
-    """Take each note (and each notes heading) out of the body text, in source order.
+    """The body text without the paired notes, their markers and their headings; the pairs and
+    headings that could be found in it.
 
-    A note whose words cannot be found in the body stays a paragraph where it stands:
-    the word check must see every word once, and a note it cannot place would be lost.
+    Every block is found in the body in turn (from where the one before it ended), so a
+    note or a marker is cut where it stands, not where the same words stand earlier. A
+    pair whose note or marker cannot be found stays text, both sides: the word check must
+    see every word once, and one it cannot place would be lost.
     """
-    by_block = {(p.chapter, p.block): p for p in pairs}
-    heading_blocks = set()
+    notes = {(p.chapter, p.block): p for p in pairs}
+    refs: dict[tuple[int, int], list[_Pair]] = {}
+    for pair in pairs:
+        refs.setdefault((pair.ref.chapter, pair.ref.block), []).append(pair)
+    headings = set()
     for c, chapter in enumerate(book.chapters):
         for b, block in enumerate(chapter.blocks):
-            if (c, b + 1) in by_block and isinstance(block, Paragraph | Heading) and _is_notes_heading(block.text):
-                heading_blocks.add((c, b))
-    kept_pairs, kept_headings, pieces = [], set(), []
+            if (c, b + 1) in notes and isinstance(block, Paragraph | Heading) and _is_notes_heading(block.text):
+                headings.add((c, b))
+    cuts: list[tuple[int, int]] = []  # spans of the body to take out
+    found_notes, found_refs, found_headings = set(), set(), set()
     cursor = 0
     for c, chapter in enumerate(book.chapters):
         for b, block in enumerate(chapter.blocks):
-            if (c, b) not in by_block and (c, b) not in heading_blocks:
+            if not isinstance(block, Paragraph | Heading):
                 continue
-            pattern = _words_pattern(block.text)
-            found = pattern.search(body, cursor) if pattern else None
-            if found is None:
+            pattern = _words_pattern(block.text, line_start=True)
+            # Blocks follow each other closely: a window keeps a block not found from costing a scan.
+            span = pattern.search(body, cursor, cursor + 4 * len(block.text) + SEARCH_SLACK) if pattern else None
+            if span is None:
                 continue
-            pieces.append(body[cursor : found.start()])
-            cursor = found.end()
-            if (c, b) in by_block:
-                kept_pairs.append(by_block[(c, b)])
-            else:
-                kept_headings.add((c, b))
-    pieces.append(body[cursor:])
-    # A heading stays if none of its notes could be taken out.
-    kept_blocks = {(p.chapter, p.block) for p in kept_pairs}
-    unused = {h for h in kept_headings if (h[0], h[1] + 1) not in kept_blocks}
-    if unused:
-        return _cut_from_body(book, body, kept_pairs) if kept_pairs else (body, [], set())
-    return " ".join(pieces), kept_pairs, kept_headings
+            if (c, b) in notes or (c, b) in headings:
+                cuts.append(span.span())
+                (found_notes if (c, b) in notes else found_headings).add((c, b))
+            for pair in refs.get((c, b), ()):
+                marker = _marker_pattern(block.text, pair.ref)
+                where = marker.search(body, span.start(), span.end()) if marker else None
+                if where is not None:
+                    cuts.append(where.span("marker"))
+                    found_refs.add(id(pair))
+            cursor = span.end()
+    kept = [p for p in pairs if (p.chapter, p.block) in found_notes and id(p) in found_refs]
+    kept_blocks = {(p.chapter, p.block) for p in kept}
+    kept_headings = {h for h in found_headings if (h[0], h[1] + 1) in kept_blocks}
+    if len(kept) < len(pairs):
+        # Cut only what stays cut: a pair lost on one side keeps both its marker and its note.
+        return _cut_from_body(book, body, kept) if kept else (body, [], set())
+    pieces, position = [], 0
+    for start, end in sorted(cuts):
+        pieces.append(body[position:start])
+        position = end
+    pieces.append(body[position:])
+    return " ".join(pieces), kept, kept_headings
 
 
 def _attach(
