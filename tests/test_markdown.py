@@ -161,3 +161,14 @@ def test_bad_front_matter_is_one_line_naming_the_file(run_cli, tmp_path):
     story.write_text("---\ncolour: blue\n---\n\nText.\n", encoding="utf-8")
     result = run_cli("build", str(story), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1 and "unknown key 'colour'" in result.stderr
+
+
+def test_notes_called_from_a_heading_or_another_note_show_their_number_and_lose_no_word(tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text(
+        "# Tides[^a]\n\nLow water.[^b]\n\n[^a]: On headings.\n[^b]: See also [^a] there.\n", encoding="utf-8"
+    )
+    epub = convert(story, tmp_path, BuildOptions(formats=("epub",)))[0]  # the word check runs in the build
+    xhtml = "\n".join(epub_documents(epub).values())
+    assert "Tides[1]" in xhtml and "See also [1] there." in xhtml
+    assert len(re.findall(r'epub:type="noteref"', xhtml)) == 1

@@ -188,7 +188,8 @@ class _Reader:
             kind = token.type
             line = token.map[0] + 1 if token.map else 0
             if kind == "heading_open":
-                text = self._inline(tokens[index + 1])
+                # A note called from a heading would be called from a chapter title: read as text.
+                text = self._inline(tokens[index + 1], notes=False)
                 level = int(token.tag[1])
                 if level > self.deepest:
                     self.sections[-1].blocks.append(Heading(text, line))
@@ -229,7 +230,7 @@ class _Reader:
                     self.sections[-1].blocks.append(Paragraph(text, line=line, role=role))
             index += 1
 
-    def _inline(self, token: Token, *, words: list[str] | None = None) -> str:
+    def _inline(self, token: Token, *, words: list[str] | None = None, notes: bool = True) -> str:
         """The model's text of an inline token: markup characters for emphasis, note references.
 
         Its visible text goes to `words` (the body's, for the word check) as one run.
@@ -244,9 +245,13 @@ class _Reader:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
                 visible.append(" ")
-            elif child.type == "footnote_ref":
+            elif child.type == "footnote_ref" and notes:
                 parts.append(self._reference(child.meta["id"], child.meta.get("subId", 0)))
                 visible.append(" ")
+            elif child.type == "footnote_ref":
+                label = f"[{child.meta['id'] + 1}]"  # markdown-it numbers notes from 0
+                parts.append(label)
+                visible.append(label)
         (self.body_words if words is None else words).append("".join(visible))
         return "".join(parts)
 
@@ -269,7 +274,8 @@ class _Reader:
             if token.type == "footnote_open":
                 current, texts = token.meta["id"], []
             elif token.type == "inline":
-                texts.append(self._inline(token, words=ignored))
+                # A note inside a note is not linked (a pop-up inside a pop-up): its number shows as text.
+                texts.append(self._inline(token, words=ignored, notes=False))
             elif token.type == "footnote_close" and current is not None:
                 self.footnotes[current] = " ".join(t for t in texts if t.strip())
             index += 1
