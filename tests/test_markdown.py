@@ -110,9 +110,14 @@ def harbour_books(tmp_path_factory) -> list[Path]:
     return convert(HARBOUR, folder, options)
 
 
+# EPUBCheck costs seconds a book; test_notes.py checks a book with notes in the default run.
+@pytest.mark.slow
+def test_markdown_epub_passes_epubcheck(harbour_books):
+    assert epubcheck_problems(harbour_books[0]) == []
+
+
 def test_markdown_builds_an_epub_with_every_word_and_real_markup(harbour_books):
     epub = harbour_books[0]
-    assert epubcheck_problems(epub) == []
     expected = manuscript_words(HARBOUR.read_text(encoding="utf-8"))
     text = words(epub_text(epub))
     assert in_order(expected[:40], text) and set(expected) <= set(text)
