@@ -39,6 +39,10 @@ def titles(text: str, **options) -> list[tuple[str | None, str | None]]:
         ("CHAPITRE PREMIER", "Chapitre Premier", None),
         ("Kapitel 3", "Kapitel 3", None),
         ("Erstes Kapitel", "Erstes Kapitel", None),
+        # Ordinals built from parts, past any list: German, English, French.
+        ("Sechsunddreißigstes Kapitel", "Sechsunddreißigstes Kapitel", None),
+        ("Twenty-first Chapter", "Twenty-first Chapter", None),
+        ("Vingt et unième chapitre", "Vingt et unième chapitre", None),
         ("Capítulo II", "Capítulo II", None),
         ("Capitolo 4", "Capitolo 4", None),
         ("Hoofdstuk 2", "Hoofdstuk 2", None),
@@ -59,6 +63,8 @@ def test_heading_forms(heading, label, title):
         "Chapter one was finished by then, and she sent it to her editor.",
         "Introduction of the new rules was slow.",
         "Part of the problem was the weather.",
+        "Winter Chapter",
+        "Latter Part",
     ],
 )
 def test_sentences_that_start_like_headings_are_prose(line):
@@ -650,3 +656,47 @@ def test_a_sentence_starting_with_chapter_and_a_number_word_is_prose():
     chapters = book_of(text).chapters
     assert [(c.title, c.subtitle) for c in chapters] == [("Chapter 1", "The Yard")]
     assert "Chapter one was done by then" in [getattr(b, "text", None) for b in chapters[0].blocks]
+
+
+@pytest.mark.parametrize(
+    ("field", "authors"),
+    [
+        ("Alexander Hamilton, John Jay, and James Madison", ["Alexander Hamilton", "John Jay", "James Madison"]),
+        ("H. G. (Herbert George) Wells", ["H. G. Wells"]),
+        ("Wells, H. G.", ["Wells, H. G."]),
+        ("Jane Austen and Anne Lamb", ["Jane Austen", "Anne Lamb"]),
+    ],
+)
+def test_gutenberg_author_field(field, authors):
+    header = (
+        "The Project Gutenberg eBook of The Papers\n\nTitle: The Papers\n\n"
+        f"Author: {field}\n\n*** START OF THE PROJECT GUTENBERG EBOOK THE PAPERS ***\n\n"
+    )
+    assert list(book_of(header + f"{PROSE}\n\n{PROSE}").metadata.authors) == authors
+
+
+def test_word_and_number_sign_headings_count_up():
+    papers = "\n\n".join(f"FEDERALIST No. {n}\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}" for n in range(1, 5))
+    assert [c.title for c in book_of(papers).chapters] == [f"FEDERALIST No. {n}" for n in range(1, 5)]
+
+
+def test_titles_in_capitals_under_parts_are_the_chapters():
+    gap = "\n\n\n\n\n"
+    text = (
+        f"FIRST PART{gap}THE HOUSE BY THE RIVER\n\n{PROSE}\n\n{PROSE}{gap}OM\n\n{PROSE}{gap}"
+        f"SECOND PART{gap}THE FERRY\n\n{PROSE}\n\n{PROSE}"
+    )
+    assert [(c.kind, c.title) for c in book_of(text).chapters] == [
+        ("part", "First Part"),
+        ("chapter", "The House by the River"),
+        ("chapter", "OM"),
+        ("part", "Second Part"),
+        ("chapter", "The Ferry"),
+    ]
+
+
+def test_numbers_of_a_closing_notes_section_are_not_chapters():
+    chapters = "\n\n".join(f"{n}\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}" for n in ("I", "II", "III", "IV"))
+    notes = "\n\n".join(f"{n}\n\nThe harbour of the old town, rebuilt in stone." for n in range(1, 9))
+    book = book_of(f"{chapters}\n\nTHE END\n\n\n\nAbout the Story\n\n\n\n{PROSE} {PROSE}\n\nNOTES\n\n{notes}")
+    assert [c.title for c in book.chapters] == ["I", "II", "III", "IV", "About the Story", "Notes"]

@@ -228,3 +228,63 @@ def test_wrapped_korean_keeps_the_space_between_its_words():
 
     assert join_lines(["바다는 조용했고 배들은", "항구로 돌아왔다."]) == "바다는 조용했고 배들은 항구로 돌아왔다."
     assert join_lines(["老人们坐在码头上，", "看着年轻人。"]) == "老人们坐在码头上，看着年轻人。"
+
+
+# Layouts of Russian and Japanese e-texts, written for these tests.
+RUSSIAN = "Утром море было спокойно, и лодки одна за другой возвращались в старую гавань."
+JAPANESE = "　その朝、海は静かで、舟は一艘また一艘と古い港へ帰ってきた。"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "Иван Ветров\n\nТихая гавань\n\n\n",  # name, then title, each set apart
+        "Иван Ветров\nТИХАЯ ГАВАНЬ\n\n",  # name over the title in capitals, one block
+        "Иван Ветров. Тихая гавань\n\n\n",  # both on one line
+    ],
+)
+def test_russian_author_over_title_at_the_top(top):
+    book = book_of(f"{top}ГЛАВА I\n\n{RUSSIAN}\n\n{RUSSIAN}\n\nГЛАВА II\n\n{RUSSIAN}")
+    assert (book.metadata.title.casefold(), book.metadata.authors) == ("тихая гавань", ("Иван Ветров",))
+    assert [c.title for c in book.chapters] == ["Глава I", "Глава II"]
+
+
+def test_aozora_header_kanji_numbered_chapters_and_ordered_parts():
+    guide = "-" * 40 + "\n【テキスト中に現れる記号について】\n\n《》：ルビ\n（例）港《みなと》\n" + "-" * 40
+    chapter = f"\n\n{JAPANESE}\n{JAPANESE}\n\n"
+    body = "\n".join(
+        f"{part}\n\n\n" + "".join(number + chapter for number in numbers)
+        for part, numbers in (("上　港の朝", "一二三"), ("下　港の夜", "一二"))
+    )
+    structured = structure(clean(f"港の朝\n山田花子\n\n{guide}\n\n{body}"))
+    book = structured.book
+    assert (book.metadata.title, book.metadata.authors) == ("港の朝", ("山田花子",))
+    assert [(c.kind, c.title) for c in book.chapters] == [
+        ("part", "上"),
+        ("chapter", "一"),
+        ("chapter", "二"),
+        ("chapter", "三"),
+        ("part", "下"),
+        ("chapter", "一"),
+        ("chapter", "二"),
+    ]
+    assert not any(c.blocks and "ルビ" in str(c.blocks) for c in book.chapters)
+    assert any("notation" in r.reason for r in structured.removed)
+
+
+def test_japanese_letter_set_apart_in_a_text_without_blank_lines_is_not_a_break():
+    letter = "拝啓　港の皆様へ、今年もよろしくお願い申し上げます。"
+    speech = "「帰ってきたよ」と彼は言った。"
+    text = "\n".join([JAPANESE, speech, JAPANESE, JAPANESE]) + f"\n\n{letter}\n\n" + "\n".join([JAPANESE, JAPANESE])
+    book = book_of(text)
+    assert sum(type(b).__name__ == "SceneBreak" for c in book.chapters for b in c.blocks) == 0
+
+
+def test_chinese_numeral_and_title_headings_without_di_zhang():
+    prose = "那天早上海面很平静，船一艘接一艘地回到了旧港。"
+    titles = {"一": "晨港", "二": "夜雨", "三": "归舟", "四": "灯塔"}
+    chapters = "\n\n".join(f"{n} {t}\n\n{prose}\n\n{prose}\n\n{prose}" for n, t in titles.items())
+    numbered_list = "\n\n一、早起\n\n二、出海\n\n三、归来\n\n"
+    book = book_of(f"作品集序\n\n{prose}\n\n{chapters}{numbered_list}{prose}")
+    assert [c.title for c in book.chapters] == ["作品集序", "一", "二", "三", "四"]
+    assert book.chapters[1].subtitle == "晨港"

@@ -27,6 +27,9 @@ class ReadOptions:
     paragraphs: str | None = None
     # A regular expression matching whole heading lines; None uses built-in detection.
     chapter_pattern: str | None = None
+    # How many blank lines in a row mark a scene break (0: blank lines never do); None decides
+    # from the text's own spacing.
+    scene_break_lines: int | None = None
     # Keep Project Gutenberg headers and licences in the book instead of removing them.
     keep_boilerplate: bool = False
     # Metadata that wins over what the text says (from the command line or a sidecar).

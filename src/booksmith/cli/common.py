@@ -51,6 +51,15 @@ ChapterPattern = Annotated[
     str | None,
     typer.Option("--chapter-pattern", metavar="REGEX", help="Regular expression matching whole chapter-heading lines."),
 ]
+SceneBreakLines = Annotated[
+    int | None,
+    typer.Option(
+        "--scene-break-lines",
+        metavar="N",
+        min=0,
+        help="N blank lines in a row mark a scene break; 0: blank lines never do (default: decided from the text).",
+    ),
+]
 KeepBoilerplate = Annotated[
     bool, typer.Option("--keep-boilerplate", help="Keep Project Gutenberg headers and licences.")
 ]

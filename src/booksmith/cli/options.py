@@ -54,6 +54,7 @@ def _build_flags(
     encoding: c.Encoding = None,
     paragraphs: c.Paragraphs = None,
     chapter_pattern: c.ChapterPattern = None,
+    scene_break_lines: c.SceneBreakLines = None,
     keep_boilerplate: c.KeepBoilerplate = False,
     source_format: c.SourceFormat = None,
     theme: c.Theme = "classic",
@@ -76,7 +77,7 @@ def _build_flags(
 
 BUILD_FLAGS = inspect.signature(_build_flags).parameters
 # The flags that change how a text is read (what `inspect` and `verify` need to read it as a build did).
-READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "keep_boilerplate", "source_format")
+READING_FLAGS = ("encoding", "paragraphs", "chapter_pattern", "scene_break_lines", "keep_boilerplate", "source_format")
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
 
@@ -135,6 +136,7 @@ def _build_options(
     encoding: str | None,
     paragraphs: str | None,
     chapter_pattern: str | None,
+    scene_break_lines: int | None,
     keep_boilerplate: bool,
     source_format: str | None,
     theme: str,
@@ -180,6 +182,7 @@ def _build_options(
             encoding=encoding,
             paragraphs=paragraphs,
             chapter_pattern=chapter_pattern,
+            scene_break_lines=scene_break_lines,
             keep_boilerplate=keep_boilerplate,
             metadata=metadata,
             source_format=source_format,

@@ -11,6 +11,7 @@ from booksmith.options import ReadOptions
 from booksmith.structure.boilerplate import (
     fanfic_header,
     strip_gutenberg,
+    strip_notation_guide,
     strip_site_addresses,
     strip_site_lines,
     take_credits,
@@ -64,15 +65,19 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
             found = replace(found, credits=credits)  # the body's own lines, not the header's copy
     lines, header = fanfic_header(lines)
     found = header.over(found)
-    removed = strip_site_lines(lines) + strip_site_addresses(lines)
+    removed, guide = strip_notation_guide(lines)
+    found = found.over(guide)
+    removed += strip_site_lines(lines) + strip_site_addresses(lines)
     if not any(line.text.strip() for line in lines):
         raise InputError("no text is left once the header is removed; use --keep-boilerplate")
     convention = options.paragraphs or detect_convention(lines)
-    items, rejected = make_items(lines, convention)
+    items, gaps = make_items(lines, convention, options.scene_break_lines)
+    rejected = gaps.rejected
     mend_broken_words(items, text)
     items = split_volume_headings(items, removed)
     items = mark_headings(items, options.chapter_pattern)
-    items = drop_opening_breaks(items, rejected)
+    if options.scene_break_lines is None:
+        items = drop_opening_breaks(items, rejected)
     items = mark_play(items)
     mark_poem_titles(items)
     # Dropped lines (a typed contents) leave the book before the title page is looked for.
@@ -102,5 +107,6 @@ def structure(text: str, options: ReadOptions | None = None) -> Structured:
     body = ILLUSTRATION_MARKER.sub(" ", body) if "[Illustration" in body or "[illustration" in body else body
     body = TYPED_EMPHASIS.sub("", body) if "_" in body else body
     explanations = explain(marked, convention, rejected, removed)
-    warnings = tuple(numbering_warnings(chapters))
+    unsure = gaps.unsure(marked) if options.scene_break_lines is None else []
+    warnings = tuple(numbering_warnings(chapters) + unsure)
     return Structured(Book(metadata, tuple(chapters)), convention, warnings, body, tuple(removed), explanations)

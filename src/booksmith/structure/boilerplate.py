@@ -156,7 +156,7 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
     title = values.get("title") or values.get("title_line") or None
     subtitle = values.get("subtitle") or None
     author = values.get("author") or values.get("author_line") or ""
-    authors = tuple(a.strip() for a in re.split(r"\s+and\s+|;|&", author) if a.strip())
+    authors = gutenberg_authors(author)
     credits = tuple(v for k, v in values.items() if k in ("produced by", "credits") and v)
     return Metadata(
         title=title,
@@ -165,6 +165,22 @@ def _gutenberg_fields(header: list[Line]) -> Metadata:
         language=language_code(values.get("language", "")),
         credits=credits,
     )
+
+
+# What a Gutenberg header adds inside an author's name: "H. G. (Herbert George) Wells".
+NAME_EXPANSION = re.compile(r"\s*\([^()]*\)")
+
+
+def gutenberg_authors(field: str) -> tuple[str, ...]:
+    """The names in an `Author:` field: "A, B, and C", "A and B", "A; B", without expansions in brackets."""
+    field = NAME_EXPANSION.sub("", field)
+    names = [n.strip() for n in re.split(r"\s+and\s+|;|&", field) if n.strip()]
+    # Commas separate names only when each part is a whole name ("Alexander Hamilton, John Jay"),
+    # not in a name written surname first ("Wells, H. G.").
+    split = [part.strip() for name in names for part in name.split(",") if part.strip()]
+    if len(split) > len(names) and all(len(part.split()) >= 2 for part in split):
+        names = split
+    return tuple(names)
 
 
 def _continue_title(values: dict[str, str], more: str) -> None:
@@ -242,6 +258,8 @@ def fanfic_header(lines: list[Line]) -> tuple[list[Line], Metadata]:
             fields["description"].append(text)  # a summary running over several lines
         elif target is None and known and lines[i].text[:1].isspace():
             pass  # an indented value of a key booksmith does not keep
+        elif not text:
+            pass  # a blank line between keys ("书名：…" / "" / "作者：…"): _header_goes_on said so
         elif i == start or not fields:
             return lines, Metadata()
         else:
@@ -304,6 +322,16 @@ def strip_site_addresses(lines: list[Line]) -> list[Removal]:
 AD_LINES = 8
 
 
+@cache
+def _site_word_pattern() -> re.Pattern[str]:
+    words = data_toml("header-fields.toml")["site_lines"]["words"]
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def _site_words(text: str) -> bool:
+    return bool(_site_word_pattern().search(text))
+
+
 def strip_site_lines(lines: list[Line]) -> list[Removal]:
     """Take out the lines a download site put at the top of a text ("本书来自 www.… 免费txt小说下载")."""
     removed = []
@@ -315,7 +343,37 @@ def strip_site_lines(lines: list[Line]) -> list[Removal]:
         seen += 1
         if seen > AD_LINES or heading_level(text)[0]:
             break
-        if len(text) <= 120 and WEB_ADDRESS.search(text):
+        if len(text) <= 120 and (WEB_ADDRESS.search(text) or (len(text) <= 60 and _site_words(text))):
             removed.append(Removal(line.number, text, "a download site's advertising line at the top"))
             line.text = ""
     return removed
+
+
+# Aozora Bunko's e-texts open with the title, the author and a guide to their notation
+# (《》 for ruby, ｜ where it starts, ［＃］ for the typist's notes) between two rules of dashes.
+NOTATION_RULE = re.compile(r"^\s*-{20,}\s*$")
+NOTATION_GUIDE_MARKS = ("ルビ", "《》", "［＃")
+
+
+def strip_notation_guide(lines: list[Line]) -> tuple[list[Removal], Metadata]:
+    """Take out an Aozora Bunko notation guide, and the title and author lines above it as metadata."""
+    opening = [line for line in lines[:400] if line.text.strip()]
+    rules = [i for i, line in enumerate(opening) if NOTATION_RULE.match(line.text)]
+    if len(rules) < 2 or not 1 <= rules[0] <= 4:
+        return [], Metadata()
+    start, end = rules[0], rules[1]
+    guide = "".join(line.text for line in opening[start:end])
+    if not any(mark in guide for mark in NOTATION_GUIDE_MARKS):
+        return [], Metadata()
+    head = [line.text.strip() for line in opening[:start]]
+    found = Metadata(title=head[0], authors=tuple(head[1:2]) if len(head) > 1 and len(head[1]) <= 20 else ())
+    removed = [
+        Removal(line.number, line.text.strip(), "the title and author, in the metadata") for line in opening[:start]
+    ]
+    removed += [
+        Removal(line.number, line.text.strip(), "the e-text's guide to its notation (Aozora Bunko)")
+        for line in opening[start : end + 1]
+    ]
+    for line in opening[: end + 1]:
+        line.text = ""
+    return removed, found

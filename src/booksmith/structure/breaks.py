@@ -55,6 +55,9 @@ ATTRIBUTION = re.compile(r"^(?:—|--|―|–)\s*[_*]?[A-Z][^.!?]{0,60}[.]?[_*]?
 ATTRIBUTED = re.compile(r"[.!?”’\"'](?:—|--)\s*[_*]?[A-Z][A-Z .'’]{2,40}(?::.{0,60})?\.?[_*]?\.?\s*$")
 # Lines in capitals, no more than this many, are a heading or a signature.
 HEADING_LINES = 3
+SPEECH_OPENERS = ("「", "『", "（", "(", "“", '"', "—", "―", "-")
+# Breaks read from blank lines more often than one in this many paragraphs may be the text's spacing.
+SPACING_SUSPECT = 8
 # A chapter's opening (an epigraph and its source, a dateline, a subtitle): at most this many words and items.
 OPENING_WORDS = 80
 OPENING_ITEMS = 2
@@ -70,10 +73,21 @@ class GapReading:
     prose. So a wide gap is a scene break only when prose stands on both sides.
     """
 
-    def __init__(self, blocks: Blocks, convention: str) -> None:
+    def __init__(self, blocks: Blocks, convention: str, given: int | None = None) -> None:
         self.blocks = blocks
-        firsts = sorted(block[0].indent for _, block in blocks)
+        # The user's --scene-break-lines: N blank lines are a break wherever they stand; 0, never.
+        self.given = given
+        # How deep the text's paragraphs start: each block is a paragraph in texts with blank lines
+        # between them; where paragraphs start at indents or line ends, every line counts.
+        # Speech opens flush in Japanese ("「…」") however deep the narration's paragraphs start.
+        starts = (
+            [line for _, block in blocks for line in block if not line.text.startswith(SPEECH_OPENERS)]
+            if convention in ("indent", "line")
+            else None
+        )
+        firsts = sorted(line.indent for line in starts) if starts else sorted(block[0].indent for _, block in blocks)
         self.indent = firsts[len(firsts) // 2] if firsts else 0
+        self.spacing = 0
         self.ordinary = self._ordinary_gap(convention)
         # Wide gaps that were not taken for scene breaks, with the reason, for `inspect --explain`.
         self.rejected: list[str] = []
@@ -98,11 +112,18 @@ class GapReading:
             for index, (gap, block) in enumerate(self.blocks[1:], start=1)
             if gap > usual and not self._set_apart(index) and not self._set_apart(index - 1)
         )
-        return max([usual, *(g for g, n in between_prose.items() if n >= max(3, count * 0.35))])
+        ordinary = max([usual, *(g for g, n in between_prose.items() if n >= max(3, count * 0.35))])
+        # Wider gaps read as spacing because the text has many: the unsure case of `unsure`.
+        self.spacing = sum(n for g, n in between_prose.items() if g <= ordinary)
+        return ordinary
 
     def break_before(self, index: int) -> str:
         """Why the gap before block `index` is a scene break, or "" when it is not one."""
         gap, block = self.blocks[index]
+        if self.given is not None:
+            if not self.given or gap < self.given:
+                return ""
+            return f"{gap} blank line{'s' * (gap > 1)}, where --scene-break-lines is {self.given}"
         if gap <= self.ordinary:
             return ""
         before = self.blocks[index - 1][1]
@@ -111,6 +132,16 @@ class GapReading:
             if lone_short_line(block) or lone_short_line(before):
                 self._reject(block, gap, "next to a short line (a title or a heading)")
                 return ""
+            if len(block) == 1 or len(before) == 1:
+                # A scene is more than one paragraph; one alone between blank lines is set apart.
+                self._reject(block, gap, "next to a paragraph set apart on its own (a letter, a quotation)")
+                return ""
+            if before[-1].text.rstrip().endswith(":"):
+                self._reject(block, gap, "after a line that introduces what follows (a letter, a quotation)")
+                return ""
+            if self.indent and (_flush(block) or _flush(before)):
+                self._reject(block, gap, "next to flush lines in a text of indented paragraphs (a quotation, an entry)")
+                return ""
         else:
             for side, at in (("before", index - 1), ("after", index)):
                 reason = self._set_apart(at)
@@ -118,6 +149,32 @@ class GapReading:
                     self._reject(block, gap, f"with {reason} {side} them")
                     return ""
         return f"{gap} blank line{'s' * (gap > 1)} between paragraphs of prose, where {self.ordinary} is usual"
+
+    def unsure(self, items: list[Item]) -> list[str]:
+        """A warning when the text's gaps do not tell scene breaks from spacing clearly.
+
+        Blank lines are the weakest evidence a text gives. Say so, with the lines and
+        the option that settles it, when as many wide gaps were read as spacing as
+        were taken for breaks, when breaks come every few paragraphs, or when wide
+        gaps between prose were taken for spacing only because there are many.
+        """
+        breaks = [item for item in items if item.kind == "break" and item.why]
+        paragraphs = sum(1 for item in items if item.kind in ("para", "verse"))
+        settle = "give --scene-break-lines N (N blank lines make a break; 0: blank lines never do)"
+        if self.spacing:
+            return [
+                f"{self.spacing} gaps of up to {self.ordinary} blank lines between paragraphs were read as the "
+                f"text's spacing, not as scene breaks, because there are so many; if they are breaks, give "
+                f"--scene-break-lines {self.ordinary}"
+            ]
+        if not breaks or (len(self.rejected) < len(breaks) and len(breaks) * SPACING_SUSPECT <= paragraphs):
+            return []
+        where = ", ".join(str(item.lines[0].number) for item in breaks[:5]) + (", …" * (len(breaks) > 5))
+        others = f", and {len(self.rejected)} other wide gaps were read as spacing" if self.rejected else ""
+        return [
+            f"{len(breaks)} scene break{'s' * (len(breaks) > 1)} read from blank lines (before line {where}) "
+            f"may be spacing{others}; if that is wrong, {settle}"
+        ]
 
     def _reject(self, block: list[Line], gap: int, reason: str) -> None:
         self.rejected.append(f"line {block[0].number}: not a scene break: {gap} blank lines {reason}, as spacing")
@@ -174,16 +231,33 @@ def drop_opening_breaks(items: list[Item], rejected: list[str]) -> list[Item]:
         if item.kind == "heading" and item.level != "section":
             opening = []
         elif item.kind == "break" and item.why and opening is not None:
-            rejected.append(f"line {item.lines[0].number}: not a scene break: the gap after a chapter's opening lines")
+            # A longer opening (a verse epigraph typed a line per paragraph) still is one
+            # when it ends with its source ("Old song.", "—SPENSER.").
+            if opening and (len(opening) <= OPENING_ITEMS or _source_line(opening[-1].text)):
+                line = item.lines[0].number
+                rejected.append(f"line {line}: not a scene break: the gap after a chapter's opening lines")
+                opening = None
+                continue
             opening = None
-            continue
         elif item.kind in ("para", "verse") and opening is not None:
             opening.append(item)
-            words = sum(len(text.split()) for text in (i.text for i in opening))
-            if len(opening) > OPENING_ITEMS or words > OPENING_WORDS:
+            if sum(len(i.text.split()) for i in opening) > OPENING_WORDS:
                 opening = None
         kept.append(item)
     return kept
+
+
+def _flush(block: list[Line]) -> bool:
+    return all(line.indent == 0 for line in block) and not block[0].text.startswith(SPEECH_OPENERS)
+
+
+def _source_line(text: str) -> bool:
+    """A quotation's source under it: "—SPENSER.", "Old song.", "Княжнин." (a few words, a capital first)."""
+    text = text.strip()
+    if ATTRIBUTION.match(text):
+        return True
+    words = text.rstrip(".").split()
+    return 1 <= len(words) <= 3 and len(text) < 40 and text[:1].isupper() and not any(c in text for c in ",;!?:")
 
 
 def lone_short_line(block: list[Line]) -> bool:

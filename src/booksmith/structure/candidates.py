@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from booksmith.resources import data_toml
 
@@ -78,7 +78,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     named_tail = r"(?:\s*[.:\-–—]+\s*(?P<title>\S.*?))?\s*[.:]?"
     lettered_tail = rf"(?:\s+(?:[A-Z]|\d{{1,2}}|[IVX]{{1,5}})(?![\w'’]))?{named_tail}"
     part_words = alternation(words["part_words"])
-    ordinals = alternation(words["ordinal_prefixes"])
+    ordinals = "|".join([alternation(words["ordinal_prefixes"]), *words["ordinal_forms"]])
     return {
         "part": re.compile(rf"(?:(?:{ordinals})\s+)?(?P<word>{part_words})\s+{part_number}\.?{tail}$", re.I),
         "ordinal_part": re.compile(
@@ -94,6 +94,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "chinese": re.compile(rf"第{CJK_NUMBER}[章回节節幕話话](?:[\s：:]*(?P<title>.*?))?$"),
         "cjk_front": re.compile(rf"(?P<word>{cjk(words['cjk_front_words'])}){CJK_TAIL}$"),
         "cjk_back": re.compile(rf"(?P<word>{cjk(words['cjk_back_words'])}){CJK_TAIL}$"),
+        # A preface named for its edition or its writer: "金庸作品集“三联版”序", "再版自序".
+        # (Not the words that end in 序: 秩序 order, 程序 procedure, 顺序/次序 sequence.)
+        "cjk_named_front": re.compile(r"[^\s。！？，；、：:]{1,18}?(?P<word>自序|序言|(?<![秩程顺次工排])序)$"),
         # Volumes over chapters: "第三卷 风起".
         "chinese_part": re.compile(rf"第{CJK_NUMBER}[卷部集](?:[\s：:]*(?P<title>.*?))?$"),
         # "Appendix", "Appendix B", "Appendix II. Tables": a letter or a number may follow the word.
@@ -102,10 +105,14 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "back": re.compile(rf"(?P<word>{alternation(words['back_words'])}){lettered_tail}$", re.I),
         "contents": re.compile(rf"(?:{alternation(words['contents_words'])})\.?:?$", re.I),
         "markdown": re.compile(r"(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*$"),
-        "numbered": re.compile(r"(?:\d{1,3}|[IVXLC]{1,7})\.?$"),
+        # "12.", "XIV", and a kanji numeral alone ("十一"), as Japanese novels number their chapters.
+        "numbered": re.compile(r"(?:\d{1,3}|[IVXLC]{1,7}|[一二三四五六七八九十百〇]{1,6})\.?$"),
     }
 
 
+# Several passes ask about the same line (is it a heading, a wrapped heading's first
+# line, a heading inside a block); the answer depends on the text alone.
+@lru_cache(maxsize=1 << 16)
 def heading_level(text: str) -> tuple[str | None, str | None, str]:
     """The level a line would head ("part", "chapter", "front", "back"), its own title, its word."""
     if len(text) > MAX_TITLED_HEADING:
@@ -128,6 +135,7 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
         ("chapter", "chinese"),
         ("front", "cjk_front"),
         ("back", "cjk_back"),
+        ("front", "cjk_named_front"),
         ("chapter", "korean"),
         ("front", "front"),
         ("chapter", "named"),
@@ -135,6 +143,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     ):
         if long and key not in ("part", "chapter"):
             continue
+        if key in ("front", "named", "back") and text[:1].islower():
+            continue  # "notes" in lower case, left over from a conversion, is not the book's Notes
         match = found[key].match(compact if key.startswith("cjk_") else text)
         if match:
             groups = match.groupdict()

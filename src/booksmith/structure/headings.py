@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
+from booksmith.resources import data_toml
 from booksmith.structure.candidates import (
     AUTHOR_NOTE,
     HEADING_ORNAMENTS,
@@ -94,6 +96,8 @@ def mark_headings(items: list[Item], chapter_pattern: str | None) -> list[Item]:
         if level:
             _make_heading(item, level, title, word, why)
     _sections_under_chapters(items)
+    _ordered_cjk_parts(items)
+    _titled_pieces_after_the_end(items)
     _parts_without_chapters(items)
     _markdown_levels(items)
     if not custom:
@@ -113,6 +117,66 @@ def _make_heading(item: Item, level: str, title: str | None, word: str, why: str
         title,
         why,
     )
+
+
+# Japanese and Chinese novels in two or three parts: "上　先生と私", "中　両親と私", "下　先生と遺書".
+ORDERED_PART = re.compile(r"(?P<word>[上中下])\s+(?P<title>\S.{0,24})")
+
+
+def _ordered_cjk_parts(items: list[Item]) -> None:
+    """上 / 中 / 下 ("first", "middle", "last") with a title, alone on lines in that order, are the book's parts."""
+    found = [
+        (index, match)
+        for index, item in enumerate(items)
+        if item.kind == "para" and len(item.lines) == 1 and (match := ORDERED_PART.fullmatch(item.text.strip()))
+    ]
+    words = [match["word"] for _, match in found]
+    if len(found) < 2 or words != sorted(words, key="上中下".index) or len(set(words)) != len(words):
+        return
+    for index, match in found:
+        _make_heading(items[index], "part", match["title"], match["word"], "上, 中, 下 in order: the book's parts")
+
+
+# The opening paragraph of a piece after "The End": prose, not a list of references.
+PIECE_WORDS = 25
+
+
+def _titled_pieces_after_the_end(items: list[Item]) -> None:
+    """After "The End" of a book with chapters, a short title line set apart by blank lines heads back matter.
+
+    E-texts append an essay or an editor's afterword after the novel's last line
+    ("Конец" / "О романе"): it is a piece of its own in the contents, not more of
+    the last chapter.
+    """
+    ends = _end_words()
+    start = len(items) // 3  # closing notes may be as long as a third of the text
+    end = next(
+        (i for i in range(start, len(items)) if items[i].kind == "para" and _plain_end(items[i].text) in ends), None
+    )
+    if end is None or not any(item.kind == "heading" for item in items[:end]):
+        return
+    for index in range(end + 1, len(items) - 1):
+        item, after = items[index], items[index + 1]
+        if (
+            item.kind == "para"
+            and len(item.lines) == 1
+            and item.gap >= 2
+            and after.gap >= 2
+            and _title_like(item)
+            and not any(ch.isdigit() for ch in item.text)
+            and after.kind == "para"
+            and len(after.text.split()) >= PIECE_WORDS
+        ):
+            _make_heading(item, "back", None, "after-the-end", "a title set apart after the book's last line")
+
+
+@cache
+def _end_words() -> frozenset[str]:
+    return frozenset(data_toml("headings.toml")["end_words"])
+
+
+def _plain_end(text: str) -> str:
+    return text.strip().strip(".!*_-—~ ").casefold()
 
 
 def _parts_without_chapters(items: list[Item]) -> None:
@@ -202,8 +266,8 @@ def _layout_headings(items: list[Item]) -> None:
     ("THE GIFT OF THE MAGI"); three or more such lines, and nothing else that
     heads anything, make them the chapters.
     """
-    if any(item.kind == "heading" for item in items):
-        return
+    if any(item.kind == "heading" and item.level in ("chapter", "section") for item in items):
+        return  # parts alone ("FIRST PART") leave the chapters to find
     found = [
         index
         for index in range(len(items) - 1)
@@ -215,14 +279,13 @@ def _layout_headings(items: list[Item]) -> None:
     ]
     if len(found) >= 3:
         for index in found:
-            items[index].kind, items[index].level, items[index].title = "heading", "chapter", items[index].text
-            items[index].word = "layout"
-            items[index].own_title = None
+            why = f"one of {len(found)} lines in capitals set apart by wide gaps, in a text with no heading words"
+            _make_heading(items[index], "chapter", None, "layout", why)
 
 
 def _caps_title(text: str) -> bool:
     cased = sum(1 for ch in text if ch.lower() != ch.upper())
-    return cased >= 3 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
+    return cased >= 2 and in_capitals(text) and len(text) <= 60 and not text.endswith(("!", "?", ","))
 
 
 def _markdown_levels(items: list[Item]) -> None:
@@ -255,6 +318,8 @@ def _attach_subtitles(items: list[Item]) -> None:
             or not (_title_like(following) or (relaxed and _short_line(following)))
         ):
             continue
+        if BARE_NUMBER.fullmatch(following.text.strip()):
+            continue  # "NOTES" / "1": the first note's number, not a title
         if item.word in ("chinese", "korean") and not short_cjk_title(following.text):
             continue  # "第一章" over the chapter's first paragraph: CJK prose has no capitals to tell it by
         text = following.text
@@ -271,6 +336,7 @@ def _attach_subtitles(items: list[Item]) -> None:
         following.kind = "consumed"
 
 
+BARE_NUMBER = re.compile(r"[\dIVXLCivxlc]{1,7}\.?")
 # A title line under a bare heading: at most this long.
 TITLE_WORDS = 12
 
@@ -327,7 +393,8 @@ def _title_like(item: Item) -> bool:
 def mark_poem_titles(items: list[Item]) -> None:
     """In a book that is mostly verse, a short line in capitals (or centred) over a poem is the poem's title."""
     verse = sum(1 for item in items if item.kind == "verse")
-    prose = sum(1 for item in items if item.kind == "para" and len(item.lines) > 1)
+    # Prose: paragraphs over several lines, or one long line (each paragraph of a Chinese novel).
+    prose = sum(1 for item in items if item.kind == "para" and (len(item.lines) > 1 or len(item.text) > 100))
     if verse < 2 or verse < prose * 2:
         return
     author = -1
@@ -346,8 +413,7 @@ def mark_poem_titles(items: list[Item]) -> None:
             and len(item.text) <= 60
             and following.kind == "verse"
         ):
-            item.kind, item.level, item.title, item.word = "heading", "chapter", item.text, "poem"
-            item.own_title = None
+            _make_heading(item, "chapter", None, "poem", "a short line over a poem, in a book mostly of verse")
 
 
 def _cjk_label(item: Item) -> bool:

@@ -106,7 +106,7 @@ def find_notes(book: Book, body_text: str) -> FoundNotes:
 def _without_last_line(body: str, line: str) -> str | None:
     """The body without the last line that reads `line` (a notes chapter's heading), or None if none does."""
     heading = re.escape(_plain(line).strip())
-    matches = list(re.finditer(rf"^[ \t]*{heading}[ \t]*$", body, re.MULTILINE | re.IGNORECASE))
+    matches = list(re.finditer(rf"^[ \t]*{heading}[ \t]*[:.]?[ \t]*$", body, re.MULTILINE | re.IGNORECASE))
     if not matches:
         return None
     return body[: matches[-1].start()] + body[matches[-1].end() :]

@@ -26,7 +26,7 @@ def _number_words() -> dict[str, int]:
 
 def number_value(title: str) -> int | None:
     """The number in a heading: "Chapter 12", "CHAPTER XIV.", "Chapter Twenty-One", "第三章"."""
-    counted = CJK_COUNT.match(title.strip())
+    counted = CJK_COUNT.match(title.strip()) or BARE_CJK_NUMBER.fullmatch(title.strip())
     if counted:
         return cjk_number(counted["number"])
     lettered = _letter_number(title)
@@ -75,6 +75,7 @@ def _roman(token: str) -> int:
 
 # "第三百二十一章": the number between 第 and the unit.
 CJK_COUNT = re.compile(r"第(?P<number>[0-9０-９〇一二三四五六七八九十百千零两]+)")
+BARE_CJK_NUMBER = re.compile(r"(?P<number>[〇一二三四五六七八九十百千]{1,6})")
 CJK_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 

@@ -96,10 +96,12 @@ def wrap_width(lines: list[Line]) -> int:
     return lengths[int(len(lengths) * 0.9)] if lengths else 80
 
 
-def make_items(lines: list[Line], convention: str) -> tuple[list[Item], list[str]]:
-    """Paragraphs, verse, captions and scene breaks, in order; and the wide gaps not taken for breaks."""
+def make_items(
+    lines: list[Line], convention: str, break_lines: int | None = None
+) -> tuple[list[Item], GapReading]:
+    """Paragraphs, verse, captions and scene breaks, in order; and how the text's gaps were read."""
     blocks = _join_illustrations(text_blocks(lines))
-    gaps = GapReading(blocks, convention)
+    gaps = GapReading(blocks, convention, break_lines)
     width = wrap_width(lines)
     wrapped = hard_wrapped(blocks, width)
     items: list[Item] = []
@@ -114,7 +116,7 @@ def make_items(lines: list[Line], convention: str) -> tuple[list[Item], list[str
             items[first].gap = gap
     if convention in ("blank", "wrapped"):
         set_apart_lines_as_verse(items, blocks)
-    return items, gaps.rejected
+    return items, gaps
 
 
 def _join_illustrations(blocks: list[tuple[int, list[Line]]]) -> list[tuple[int, list[Line]]]:

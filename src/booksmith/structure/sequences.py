@@ -28,7 +28,7 @@ def consistent_numbers(items: list[Item]) -> set[int]:
     found = patterns()["numbered"]
     candidates = [
         i
-        for i, item in enumerate(items)
+        for i, item in enumerate(items[: _notes_start(items)])
         if (item.kind == "para" or (item.kind == "break" and _typed_numeral(item)))
         and len(item.lines) == 1
         and len(item.lines[0].text) < MAX_HEADING
@@ -37,6 +37,21 @@ def consistent_numbers(items: list[Item]) -> set[int]:
     values = [number_value(items[i].text.strip(HEADING_ORNAMENTS)) for i in candidates]
     rising = sum(1 for a, b in itertools.pairwise(values) if a is not None and b == a + 1)
     return set(candidates) if len(candidates) >= 2 and rising >= (len(candidates) - 1) * 0.6 else set()
+
+
+def _notes_start(items: list[Item]) -> int:
+    """Where a closing notes section starts ("NOTES", "Примечания" alone on a line): its numbers are the notes'."""
+    notes = _notes_words()
+    for index in range(len(items) - 1, len(items) // 2 - 1, -1):
+        item = items[index]
+        if item.kind == "para" and len(item.lines) == 1 and item.text.strip(" .:").casefold() in notes:
+            return index
+    return len(items)
+
+
+@cache
+def _notes_words() -> frozenset[str]:
+    return frozenset(word.casefold() for word in data_toml("headings.toml")["notes_words"])
 
 
 # A name and a number alone on a line: "Genesis 1", "1 Kings 4", "Letter 12", "Day 3".
@@ -68,7 +83,9 @@ def named_numbers(items: list[Item]) -> set[int]:
 
 # Any word, then a numeral, then a title or nothing: "ADVENTURE IV. THE RED LAMP", "Stave One", "Book the First".
 WORD_NUMBER = re.compile(
-    r"(?P<word>[^\W\d_][^\W\d_'’]{2,15})(?:\s+the)?\s+(?P<number>\d{1,3}|[IVXLCivxlc]{1,7}|[^\W\d_]{3,12})"
+    # "FEDERALIST No. 1", "Letter Nr. 4", "Stave #2": a number sign between the word and the number.
+    r"(?P<word>[^\W\d_][^\W\d_'’]{2,15})(?:\s+the|\s+(?:No|Nr|Number|N°|№)\.?|\s+#)?"
+    r"\s*(?<=\s|\.|#)(?P<number>\d{1,3}|[IVXLCivxlc]{1,7}|[^\W\d_]{3,12})"
     r"(?P<rest>(?:\s*[.:\-–—]+\s*|\s+)\S.*?)?\s*[.:]?"
 )
 # A sequence this long, counting up this regularly, is a text's own heading convention.
@@ -120,8 +137,12 @@ def _not_heading_words() -> frozenset[str]:
     return frozenset(data_toml("headings.toml")["not_heading_words"])
 
 
-# A numeral, then a title: "I. The Period", "1.  The Cyclone", "XII) The Last Voyage".
-NUMBERED_TITLE = re.compile(r"(?P<number>\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<rest>[^\W\d_].{0,90}?)\s*")
+# A numeral, then a title: "I. The Period", "1.  The Cyclone", "XII) The Last Voyage", and a
+# Chinese numeral and a space before its title, without 第…章 ("十六 昔时因"; "三、" numbers a list).
+NUMBERED_TITLE = re.compile(
+    r"(?:(?P<number>\d{1,3}|[IVXLC]{1,7})[.)]\s+|(?P<cjk>[一二三四五六七八九十百〇]{1,6})\s+)"
+    r"(?P<rest>[^\W\d_].{0,90}?)\s*"
+)
 # Lines of a numbered list follow each other; numbered headings have text between them.
 LEAST_BETWEEN = 3
 
@@ -129,12 +150,16 @@ LEAST_BETWEEN = 3
 def numbered_titles(items: list[Item]) -> list[Sequence]:
     """Lines alone that number a title, counting 1, 2, 3… through the text (again from 1 under each part)."""
     members: list[tuple[int, int]] = []
+    previous = ""
     for index, item in enumerate(items):
         if item.kind != "para" or len(item.lines) != 1 or item.role or len(item.text) > MAX_HEADING:
             continue
+        if item.text == previous:
+            continue  # a heading typed twice in a row (a copying slip) counts once
+        previous = item.text
         match = NUMBERED_TITLE.fullmatch(item.text.strip())
-        if match and not match["rest"].endswith((",", ";")):
-            value = _numeral(match["number"])
+        if match and not match["rest"].endswith((",", ";", "，", "。")):
+            value = _numeral(match["number"] or match["cjk"])
             if value is not None:
                 members.append((index, value))
     # The chain that counts 1, 2, 3… (again from 1 under each part); a stray match ("L. Frank Baum",

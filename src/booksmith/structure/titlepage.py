@@ -166,6 +166,8 @@ def _title_page_found(items: list[Item], known: Metadata) -> tuple[list[Item], M
     elif first and first.kind in ("para", "verse") and len(first.lines) == 3 and by_line_author(first.lines[1].text):
         # Title, author and a line under them ("译者：…", the translator), each a line of its own.
         items = [Item("para", [line]) for line in first.lines] + items[1:]
+    if items[:1] and items[0].kind == "verse" and (named := _name_over_title(items)) is not None:
+        return named  # name and title typed one under the other: a block of short lines
     if len(items) < 2 or items[0].kind != "para" or items[1].kind not in ("para", "heading"):
         return _repeated_title(items, known), Metadata()
     title = items[0].text
@@ -197,19 +199,45 @@ def _title_page_found(items: list[Item], known: Metadata) -> tuple[list[Item], M
 
 
 def _name_over_title(items: list[Item]) -> tuple[list[Item], Metadata] | None:
-    """An author's name and a title in capitals, one over the other, over the first heading (no "by")."""
-    if len(items) < 3 or items[0].kind != "para" or items[1].kind != "para":
+    """An author's name over the title at the very start (no "by"), or a title in capitals and the name under it.
+
+    Russian and many other e-texts open `Лев Толстой` / `Анна Каренина`, or both on one
+    line (`Михаил Лермонтов. Герой нашего времени`); what follows (an epigraph, a genre
+    line, the first heading) stays. Taken only when the lines are set apart as a title
+    page is: a heading soon after them, or blank lines around each.
+    """
+    if len(items) < 3 or items[0].kind not in ("para", "verse") or len(items[0].lines) > 2:
         return None
-    heading_at = 2 if items[2].kind == "heading" else 3 if len(items) > 3 and items[3].kind == "heading" else None
-    if heading_at is None or (heading_at == 3 and (items[2].kind != "para" or len(items[2].text) > 30)):
+    if len(items[0].lines) == 2:
+        # Name and title on two lines with no blank line between them: one block.
+        items = [Item("para", items[0].lines[:1]), Item("para", items[0].lines[1:]), *items[1:]]
+    first = items[0].text
+    name, _, title = first.partition(". ")
+    if _name_like(name) and _title_line(title):
+        return items[1:], Metadata(title=readable_case(title), authors=(name,))
+    if items[1].kind != "para" or len(items[1].lines) > 1:
         return None
-    first, second = items[0].text, items[1].text
-    subtitle = items[2].text if heading_at == 3 else None
-    for name, title in ((first, second), (second, first)):
-        if _name_like(name) and in_capitals(title) and len(title) <= MAX_HEADING:
-            found = Metadata(title=readable_case(title), subtitle=subtitle, authors=(name,))
-            return items[heading_at:], found
+    second = items[1].text
+    heading_soon = any(item.kind == "heading" for item in items[2:8])
+    set_apart = items[1].gap > 0 and items[2].gap > 0
+    if not (heading_soon or set_apart):
+        return None
+    if _name_like(first) and (in_capitals(second) or _title_line(second)) and len(second) <= MAX_HEADING:
+        return items[2:], Metadata(title=readable_case(second), authors=(first,))
+    if _name_like(second) and in_capitals(first) and len(first) <= MAX_HEADING and items[2].kind == "heading":
+        return items[2:], Metadata(title=readable_case(first), authors=(second,))
     return None
+
+
+def _title_line(text: str) -> bool:
+    """A short line that can be a title: a capital first, a few words, not closed like a sentence."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 8
+        and len(text) <= 60
+        and text[:1].isupper()
+        and not text.endswith((*SENTENCE_STOPS, ",", ";", ":"))
+    )
 
 
 def _name_like(text: str) -> bool:
@@ -218,6 +246,7 @@ def _name_like(text: str) -> bool:
     return (
         2 <= len(words) <= 4
         and len(text) <= 50
+        and words[0].lower() not in SMALL_WORDS  # "The Letter" is a title
         and not in_capitals(text)
         and all(w[:1].isupper() and all(ch.isalpha() or ch in ".-'’" for ch in w) for w in words)
     )
