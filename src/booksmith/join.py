@@ -71,6 +71,7 @@ def load_joined(paths: list[Path], options: BuildOptions | None = None) -> Loade
     first = loaded[0]
     book = replace(first.book, chapters=tuple(chapters))
     body = "\n\n".join(part.body_text for part in loaded)
+    notes_text = "\n".join(part.notes_text for part in loaded if part.notes_text)
     return Loaded(
         book,
         first.decoded,
@@ -81,4 +82,5 @@ def load_joined(paths: list[Path], options: BuildOptions | None = None) -> Loade
         notes=tuple(n for part in loaded for n in part.notes),
         site_lines=tuple(s for part in loaded for s in part.site_lines),
         settings=first.settings,  # the first file's cover and name template stand for the book
+        notes_text=notes_text,
     )

@@ -83,6 +83,34 @@ Block = Paragraph | Verse | SceneBreak | Heading
 
 
 @dataclass(frozen=True)
+class Note:
+    """A footnote or endnote of a chapter; its reference is `note_ref(number)` inside a block's text."""
+
+    # Numbered from 1 within its chapter, in the order the chapter refers to its notes.
+    number: int
+    # The note's text, without the marker the source put before it; may hold inline markup.
+    text: str
+    line: int = field(default=0, compare=False)
+
+
+# A reference to a note travels inside paragraph text as one private-use character per note
+# number (U+E100 + number), so text passes see one character where the reader sees a link.
+NOTE_REF_BASE = 0xE100
+MAX_NOTES_PER_CHAPTER = 0x7FF
+
+
+def note_ref(number: int) -> str:
+    """The character that stands for a reference to note `number` of the chapter."""
+    return chr(NOTE_REF_BASE + number)
+
+
+def note_number(ch: str) -> int | None:
+    """The note number a character refers to, or None if it is no note reference."""
+    number = ord(ch) - NOTE_REF_BASE
+    return number if 0 < number <= MAX_NOTES_PER_CHAPTER else None
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A unit of the table of contents: front matter, a part, a chapter or back matter."""
 
@@ -93,6 +121,8 @@ class Chapter:
     subtitle: str | None = None
     # Chapters belong to the part before them; parts have depth 0, their chapters 1.
     depth: int = 0
+    # The chapter's notes, referred to from its blocks' text (see `note_ref`).
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,4 +150,5 @@ def chapter_texts(chapter: Chapter) -> list[str]:
     texts = [t for t in (chapter.title, chapter.subtitle) if t]
     for block in chapter.blocks:
         texts.extend(block_texts(block))
+    texts.extend(note.text for note in chapter.notes)
     return texts

@@ -26,6 +26,8 @@ class ReplaceRule:
     count: int = 0
     # Where the rule was written and its number there, for messages ("booksmith.toml, rule 2").
     origin: str = ""
+NOTE_PLACEMENTS = ("footnotes", "endnotes")
+SOURCE_FORMATS = ("text", "markdown")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +55,8 @@ class ReadOptions:
     strip_site_lines: bool = False
     # Find-and-replace rules applied to the text before structure (from booksmith.toml or STEM.toml).
     replace_rules: tuple[ReplaceRule, ...] = ()
+    # One of SOURCE_FORMATS; None reads .md and .markdown files as Markdown, others as text.
+    source_format: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +99,9 @@ class RenderOptions:
     pdf_workers: int | None = None
     # What lays out the PDF, one of PDF_ENGINES: WeasyPrint (HTML and CSS) or Typst (many times faster).
     pdf_engine: str = "weasyprint"
+    # Where notes go, one of NOTE_PLACEMENTS: after their paragraph as pop-ups (the PDF's foot
+    # of the page), or in a list at the end of their chapter.
+    notes_as: str = "footnotes"
 
 
 @dataclass(frozen=True, kw_only=True)

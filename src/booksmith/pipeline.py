@@ -13,12 +13,14 @@ from booksmith.decode import DecodedText, decode, read_bytes
 from booksmith.errors import InputError, located
 from booksmith.files import fitting_name, readable_title
 from booksmith.langtag import is_language_tag
+from booksmith.markdown import is_markdown, read_markdown
 from booksmith.model import Book
 from booksmith.naming import book_name
 from booksmith.options import BuildOptions, ReplaceRule
 from booksmith.rules import apply_rules
 from booksmith.structure import Removal, guess_language, structure
 from booksmith.structure.archives import Note
+from booksmith.structure.notes import FoundNotes, find_notes
 from booksmith.typography import typeset
 
 
@@ -43,6 +45,8 @@ class Loaded:
     rules: tuple[tuple[ReplaceRule, int], ...] = ()
     # What the files beside the text say: its cover image and the name template for its files.
     settings: BookSettings = field(default_factory=BookSettings)
+    # The text of the book's notes, checked on its own: the book moves notes away from where the source has them.
+    notes_text: str = ""
 
 
 def load(source: Path | str | bytes, options: BuildOptions | None = None, *, name: str | None = None) -> Loaded:
@@ -73,16 +77,22 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
     if not text.strip():
         raise InputError(located(label, "is empty once invisible characters are removed; there is no text to convert"))
     try:
-        structured = structure(text, read)
+        if is_markdown(label, read):
+            markdown = read_markdown(text, read, name=label)
+            structured = markdown.structured
+            noted = FoundNotes(structured.book, structured.body_text, markdown.notes_text)
+        else:
+            structured = structure(text, read)
+            noted = find_notes(structured.book, structured.body_text)
     except InputError as error:
         raise InputError(located(label, str(error))) from None
     except re.error as error:
         raise InputError(f"--chapter-pattern is not a valid regular expression ({error})") from None
-    if structured.book.metadata.language and not is_language_tag(structured.book.metadata.language):
+    book = noted.book
+    if book.metadata.language and not is_language_tag(book.metadata.language):
         # A header's "Language:" line that is no tag: the text's own language instead.
-        metadata = replace(structured.book.metadata, language=guess_language(structured.body_text))
-        structured = replace(structured, book=replace(structured.book, metadata=metadata))
-    typeset_book = typeset(structured.book, options.typography)
+        book = replace(book, metadata=replace(book.metadata, language=guess_language(structured.body_text)))
+    typeset_book = typeset(book, options.typography)
     warnings = list(structured.warnings) + list(typeset_book.warnings)
     if decoded.repairs:
         warnings.insert(0, f"repaired text damaged on the way: {', '.join(decoded.repairs)}")
@@ -91,13 +101,14 @@ def load(source: Path | str | bytes, options: BuildOptions | None = None, *, nam
         decoded,
         structured.convention,
         tuple(warnings),
-        structured.body_text,
+        noted.body_text,
         structured.removed,
         structured.explanations,
         structured.notes,
         structured.site_lines,
         tuple(zip(rules, matched, strict=True)),
         settings,
+        noted.notes_text,
     )
 
 
@@ -169,7 +180,7 @@ def write_books(
     """Render a loaded book once, check its words, and write each requested format."""
     from booksmith.removals import check_removals
     from booksmith.render import render
-    from booksmith.verify import check_words, xhtml_text
+    from booksmith.verify import check_words, xhtml_text, xhtml_text_and_notes
     from booksmith.writers import get_writer
 
     writers = [(fmt, get_writer(fmt)) for fmt in options.formats]
@@ -190,7 +201,13 @@ def write_books(
     rendered = render(loaded.book, render_options)
     if options.verify:
         name = stem if isinstance(source, bytes) else str(source)
-        check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
+        if loaded.notes_text:
+            # Each note once: the body against the book without its notes, the notes against the notes.
+            text, notes = xhtml_text_and_notes(d.xhtml for d in rendered.documents)
+            check_words(loaded.body_text, text, name=name)
+            check_words(loaded.notes_text, notes, name=name)
+        else:
+            check_words(loaded.body_text, xhtml_text(d.xhtml for d in rendered.documents), name=name)
         check_removals(loaded.removed, loaded.body_text, name=name)
     taken = taken if taken is not None else set()
     return [write(rendered, output_path(stem, fmt, directory, taken), render_options) for fmt, write in writers]

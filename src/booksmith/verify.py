@@ -91,6 +91,48 @@ def xhtml_text(documents: Iterable[bytes]) -> str:
     return "\n".join(parts)
 
 
+# The elements that hold a book's notes (footnotes, endnotes and their list), by their epub:type.
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+NOTE_TYPES = {"footnote", "endnote", "endnotes"}
+
+
+def xhtml_text_and_notes(documents: Iterable[bytes]) -> tuple[str, str]:
+    """The text of XHTML documents without their notes, and the text of the notes, in order."""
+    texts, notes = [], []
+    for number, data in enumerate(documents, start=1):
+        try:
+            root = parse_xhtml(data)
+        except etree.XMLSyntaxError as error:
+            raise VerificationError(f"document {number} of the book is not well-formed XML ({error})") from None
+        text, note = text_and_notes(root)
+        texts.append(text)
+        notes.append(note)
+    return "\n".join(texts), "\n".join(notes)
+
+
+def text_and_notes(root: etree._Element) -> tuple[str, str]:
+    """An XHTML document's body text outside its note elements, and the text inside them."""
+    body = root.find(f"{XHTML_NS}body")
+    body = body if body is not None else root
+    notes = [e for e in body.iter() if NOTE_TYPES & set((e.get(EPUB_TYPE) or "").split())]
+    outermost = [e for e in notes if not any(a in notes for a in e.iterancestors())]
+    note_text = " ".join(" ".join(e.itertext()) for e in outermost)
+    parts = []
+    skip = set(outermost)
+    _text_outside(body, skip, parts)
+    return " ".join(parts), note_text
+
+
+def _text_outside(element: etree._Element, skip: set, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if child not in skip and isinstance(child.tag, str):
+            _text_outside(child, skip, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
 def body_text(root: etree._Element) -> str:
     """The text of an XHTML document's body (of the whole document if it has none)."""
     body = root.find(f"{XHTML_NS}body")
@@ -241,10 +283,14 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     from booksmith.pipeline import load
     from booksmith.removals import check_removals, summary
 
-    book_text, documents = epub_text(book)
     loaded = load(source, options)
     source_text = loaded.body_text
-    passage = missing_passage(source_text, book_text)
+    if loaded.notes_text:
+        book_text, notes, documents = epub_text_and_notes(book)
+        passage = missing_passage(source_text, book_text) or missing_passage(loaded.notes_text, notes)
+    else:
+        book_text, documents = epub_text(book)
+        passage = missing_passage(source_text, book_text)
     if passage is not None:
         raise VerificationError(
             located(book, f"words of {source} are missing near “{passage}”; rebuild the book from that text")
@@ -253,11 +299,23 @@ def verify_epub(book: Path, source: Path, options: BuildOptions | None = None) -
     return Verified(sum(1 for _ in words(source_text)), documents, tuple(summary(loaded.removed)))
 
 
-def epub_text(path: Path) -> tuple[str, int]:
+def epub_text_and_notes(path: Path) -> tuple[str, str, int]:
+    """An EPUB's text without its notes, the text of its notes, and the number of its documents."""
+    roots: list[etree._Element] = []
+    epub_text(path, keep=roots)
+    texts, notes = [], []
+    for root in roots:
+        text, note = text_and_notes(root)
+        texts.append(text)
+        notes.append(note)
+    return "\n".join(texts), "\n".join(notes), len(texts)
+
+
+def epub_text(path: Path, keep: list[etree._Element] | None = None) -> tuple[str, int]:
     """The text of an EPUB's documents in spine order (without the navigation document), and their number.
 
     The file is untrusted: sizes are bounded, XML entities are never expanded and
-    anything malformed is an InputError naming the book.
+    anything malformed is an InputError naming the book. `keep` receives the parsed documents.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -276,6 +334,10 @@ def epub_text(path: Path) -> tuple[str, int]:
         if not spine:
             raise InputError(located(path, "the EPUB's spine lists no documents; it is not a readable book"))
         spine = list(dict.fromkeys(spine))  # each document once, however often the spine lists it
+        roots = [reader.xml(name) for name in spine] if keep is not None else None
+        if roots is not None:
+            keep.extend(roots)
+            return "\n".join(body_text(root) for root in roots), len(spine)
         return "\n".join(body_text(reader.xml(name)) for name in spine), len(spine)
 
 

@@ -104,6 +104,20 @@ PdfEngine = Annotated[
     str,
     typer.Option("--pdf-engine", metavar="NAME", help="What sets the PDF: weasyprint or typst (many times faster)."),
 ]
+NotesAs = Annotated[
+    str,
+    typer.Option(
+        "--notes-as",
+        metavar="PLACE",
+        help="Notes: footnotes (pop-ups in EPUB, foot of the page in PDF) or endnotes (end of each chapter).",
+    ),
+]
+SourceFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="FORMAT", help="Read the input as text or markdown (default: by its name, .md is Markdown)."
+    ),
+]
 CoverPage = Annotated[
     bool,
     typer.Option("--cover-page", help="Put the cover (--cover, else a generated one) on the first PDF page."),

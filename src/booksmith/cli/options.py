@@ -15,11 +15,13 @@ from booksmith.options import (
     AUTHORS_NOTES,
     DASH_STYLES,
     FORMATS,
+    NOTE_PLACEMENTS,
     PAGE_SIZES,
     PARAGRAPH_CONVENTIONS,
     PDF_ENGINES,
     PDF_VARIANTS,
     QUOTE_STYLES,
+    SOURCE_FORMATS,
     BuildOptions,
     ReadOptions,
     RenderOptions,
@@ -59,6 +61,7 @@ def _build_flags(
     authors_notes: c.AuthorsNotes = "keep",
     strip_site_lines: c.StripSiteLines = False,
     name: c.Name = None,
+    source_format: c.SourceFormat = None,
     theme: c.Theme = "classic",
     scene_break: c.SceneBreak = "⁂",
     quotes: c.Quotes = "auto",
@@ -72,6 +75,7 @@ def _build_flags(
     pdf_variant: c.PdfVariant = None,
     pdf_engine: c.PdfEngine = "weasyprint",
     cover_page: c.CoverPage = False,
+    notes_as: c.NotesAs = "footnotes",
     no_verify: c.NoVerify = False,
 ) -> None:
     """The flags of every command that builds books: declared once, here, in the order --help shows them."""
@@ -87,6 +91,7 @@ READING_FLAGS = (
     "keep_boilerplate",
     "authors_notes",
     "strip_site_lines",
+    "source_format",
 )
 # A command's own flags that --help lists after the build flags.
 TRAILING_FLAGS = ("strict", "quiet", "verbose", "debug")
@@ -151,6 +156,7 @@ def _build_options(
     authors_notes: str,
     strip_site_lines: bool,
     name: str | None,
+    source_format: str | None,
     theme: str,
     scene_break: str,
     quotes: str,
@@ -164,6 +170,7 @@ def _build_options(
     pdf_variant: str | None,
     pdf_engine: str,
     cover_page: bool,
+    notes_as: str,
     no_verify: bool,
     timestamp: int | None,
 ) -> BuildOptions:
@@ -181,6 +188,8 @@ def _build_options(
         problem = check_template(name)
         if problem:
             raise fail(f"--name {problem}")
+    _choice("--notes-as", notes_as, NOTE_PLACEMENTS)
+    _choice("--from", source_format, SOURCE_FORMATS)
     if cover_page and no_cover:
         raise fail("--cover-page puts the cover in the PDF, --no-cover leaves it out; keep one")
     if font_size is not None and not 4 <= font_size <= 72:
@@ -205,6 +214,7 @@ def _build_options(
             metadata=metadata,
             authors_notes=authors_notes,
             strip_site_lines=strip_site_lines,
+            source_format=source_format,
         ),
         typography=TypographyOptions(smart_quotes=not no_smart_quotes, quotes=quotes, dash_style=dash_style),
         render=RenderOptions(
@@ -219,6 +229,7 @@ def _build_options(
             pdf_variant=pdf_variant,
             pdf_engine=pdf_engine,
             cover_page=cover_page,
+            notes_as=notes_as,
         ),
         formats=parse_formats(formats),
         verify=not no_verify,

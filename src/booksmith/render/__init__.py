@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from string import Template
 
 from booksmith.errors import BooksmithError
 from booksmith.model import Book, Chapter
 from booksmith.options import RenderOptions
-from booksmith.render.blocks import chapter_body, continuation_body, escape, plain, section_semantics, titlepage_body
+from booksmith.render.blocks import (
+    NoteLinks,
+    chapter_body,
+    continuation_body,
+    endnotes_xhtml,
+    escape,
+    note_links,
+    plain,
+    section_semantics,
+    titlepage_body,
+)
 from booksmith.render.split import pieces
 from booksmith.resources import data_text, locale, styles_path
 
@@ -37,6 +48,10 @@ class Document:
     anchor: str = ""
     # For a later piece of a chapter cut into several files: the file name of the first piece.
     part_of: str | None = None
+    # The <section> for print when it differs from `body`: footnotes stand where they are called.
+    print_body: str | None = None
+    # How its notes are written (None if the chapter has none), for writers that re-cut chapters.
+    links: NoteLinks | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -71,10 +86,16 @@ def render(book: Book, options: RenderOptions | None = None) -> Rendered:
             anchor="titlepage",
         )
     ]
+    notes_heading = locale(language)["notes"]
     for number, chapter in enumerate(book.chapters, start=1):
         anchor = f"ch{number:03d}"
         label = chapter_label(chapter, title)
-        body = chapter_body(chapter, anchor, fallback_title=title)
+        links = note_links(chapter, anchor, placement=options.notes_as, for_print=False, heading=notes_heading)
+        body = chapter_body(chapter, anchor, fallback_title=title, links=links)
+        print_body = None
+        if links is not None and options.notes_as == "footnotes":
+            print_links = replace(links, for_print=True)
+            print_body = chapter_body(chapter, anchor, fallback_title=title, links=print_links)
         documents.append(
             Document(
                 f"chapter-{number:03d}.xhtml",
@@ -85,6 +106,8 @@ def render(book: Book, options: RenderOptions | None = None) -> Rendered:
                 xhtml_document(body, label=label, kind=chapter.kind, language=language, chapter=chapter),
                 chapter=chapter,
                 anchor=anchor,
+                print_body=print_body,
+                links=links,
             )
         )
     return Rendered(book, language, direction, tuple(documents), theme_css(options))
@@ -122,11 +145,20 @@ def split_document(document: Document, language: str, max_bytes: int) -> tuple[D
     overhead = len(xhtml_document("", label=document.title, kind=document.kind, language=language))
     # The heading and the section's own tags travel in the first piece's budget.
     budget = max(max_bytes - overhead - 2 * len(document.title.encode("utf-8")) - 1024, 4096)
-    first = chapter_body(replace(chapter, blocks=()), document.anchor, fallback_title=document.title)
+    first = chapter_body(replace(chapter, blocks=(), notes=()), document.anchor, fallback_title=document.title)
     head, _, _ = first.rpartition("\n</section>")
     stem = document.file_name.removesuffix(".xhtml")
     result = []
-    for number, group in enumerate(pieces(chapter.blocks, budget), start=1):
+    links = document.links
+    groups = pieces(chapter.blocks, budget, links)
+    if links is not None and links.placement == "endnotes":
+        # Each piece ends with the notes its own text refers to: a note link must stay
+        # inside its file for EPUBCheck and for the readers' pop-ups.
+        for group in groups:
+            numbers = {int(n) for n in re.findall(rf'href="#{links.anchor}-note(\d+)"', "".join(group))}
+            if endnotes := endnotes_xhtml(links, numbers):
+                group.append(endnotes)
+    for number, group in enumerate(groups, start=1):
         if number == 1:
             body = head + "\n" + "\n".join(group) + "\n</section>"
             name, part_of, anchor = document.file_name, None, document.anchor

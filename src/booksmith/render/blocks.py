@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from booksmith import chars
-from booksmith.model import Chapter, Heading, Metadata, Paragraph, SceneBreak, Verse
+from booksmith.model import NOTE_REF_BASE, Chapter, Heading, Metadata, Note, Paragraph, SceneBreak, Verse, note_number
 
 # A section's epub:type and ARIA role by the model's kind; front and back matter
 # whose title names what it is (in any language booksmith knows) say so instead.
@@ -36,6 +37,32 @@ MARKUP_TAGS = {
 }
 
 
+# The characters that stand for note references (model.note_ref).
+NOTE_REF = re.compile(f"[{chr(NOTE_REF_BASE + 1)}-{chr(NOTE_REF_BASE + 0x7FF)}]")
+
+
+@dataclass(frozen=True)
+class NoteLinks:
+    """How a chapter's note references and notes are written."""
+
+    # The chapter's section id: note ids start with it, so they stay unique in a printed book.
+    anchor: str
+    notes: dict[int, Note]
+    # "footnotes": each note after the paragraph that refers to it (EPUB pop-ups; PDF foot of
+    # the page); "endnotes": the chapter's notes in a list at its end.
+    placement: str = "footnotes"
+    # For the PDF: footnotes stand inside the text where they are called (CSS `float: footnote`).
+    for_print: bool = False
+    # The heading of a chapter's endnotes, in the book's language.
+    heading: str = "Notes"
+
+    def note_id(self, number: int) -> str:
+        return f"{self.anchor}-note{number}"
+
+    def ref_id(self, number: int) -> str:
+        return f"{self.anchor}-ref{number}"
+
+
 def escape(text: str) -> str:
     """Escape text for XHTML content and attribute values (`]]>` is covered by escaping `>`)."""
     # Chained replace runs at C speed; str.translate with a dict looks every
@@ -48,14 +75,70 @@ def plain(text: str) -> str:
     return text.translate({ord(ch): None for ch in chars.MARKUP})
 
 
-def inline(text: str) -> str:
+def inline(text: str, links: NoteLinks | None = None) -> str:
     """Escaped text with markup characters turned into elements; unbalanced markup is dropped."""
     escaped = escape(text)
+    if links is not None and links.notes and NOTE_REF.search(escaped):
+        escaped = NOTE_REF.sub(lambda m: _note_call(m.group(), links), escaped)
     if not any(ch in escaped for ch in chars.MARKUP):
         return escaped
     if not _balanced(escaped):
         return plain(escaped)
     return "".join(MARKUP_TAGS.get(ch, ch) for ch in escaped)
+
+
+def _note_call(ch: str, links: NoteLinks) -> str:
+    """A note reference: a link to the note, or for a printed footnote the note itself."""
+    number = note_number(ch)
+    note = links.notes.get(number) if number is not None else None
+    if note is None:
+        return ch
+    if links.for_print and links.placement == "footnotes":
+        return f'<span class="footnote" data-number="{number}">{inline(note.text)}</span>'
+    return (
+        f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="{links.ref_id(number)}"'
+        f' href="#{links.note_id(number)}">{number}</a>'
+    )
+
+
+def note_numbers(text: str) -> list[int]:
+    """The numbers of the notes a text refers to, in order."""
+    return [n for n in (note_number(m.group()) for m in NOTE_REF.finditer(text)) if n is not None]
+
+
+def _note_body(note: Note, links: NoteLinks) -> str:
+    back = f'<a class="note-number" href="#{links.ref_id(note.number)}" role="doc-backlink">{note.number}.</a>'
+    return f"<p>{back} {inline(note.text)}</p>"
+
+
+def footnotes_xhtml(text: str, links: NoteLinks | None) -> str:
+    """The asides of the footnotes a block's text refers to, to stand right after the block."""
+    if links is None or links.placement != "footnotes" or links.for_print or not NOTE_REF.search(text):
+        return ""
+    asides = [
+        f'\n<aside id="{links.note_id(n)}" class="footnote" epub:type="footnote" role="doc-footnote">'
+        f"\n{_note_body(links.notes[n], links)}\n</aside>"
+        for n in note_numbers(text)
+        if n in links.notes
+    ]
+    return "".join(asides)
+
+
+def endnotes_xhtml(links: NoteLinks | None, numbers: set[int] | None = None) -> str:
+    """A chapter's notes (or those of `numbers`) as a list at its end, when notes are endnotes."""
+    if links is None or links.placement != "endnotes" or not links.notes:
+        return ""
+    chosen = sorted(n for n in links.notes if numbers is None or n in numbers)
+    if not chosen:
+        return ""
+    items = "\n".join(
+        f'<li id="{links.note_id(n)}" class="endnote" epub:type="endnote">{_note_body(links.notes[n], links)}</li>'
+        for n in chosen
+    )
+    return (
+        f'<section class="endnotes" epub:type="endnotes" role="doc-endnotes">\n'
+        f'<h3 class="endnotes-title">{escape(links.heading)}</h3>\n<ol>\n{items}\n</ol>\n</section>'
+    )
 
 
 def _balanced(text: str) -> bool:
@@ -69,18 +152,19 @@ def _balanced(text: str) -> bool:
     return not stack
 
 
-def block_xhtml(block: Paragraph | Verse | SceneBreak | Heading) -> str:
+def block_xhtml(block: Paragraph | Verse | SceneBreak | Heading, links: NoteLinks | None = None) -> str:
+    """A block's XHTML; with `links`, its note references are links and its footnotes follow it."""
     if isinstance(block, Paragraph):
         classes = " ".join(c for c in (block.align, block.role) if c)
         align = f' class="{classes}"' if classes else ""
-        return f"<p{align}>{inline(block.text)}</p>"
+        return f"<p{align}>{inline(block.text, links)}</p>{footnotes_xhtml(block.text, links)}"
     if isinstance(block, SceneBreak):
         return '<hr class="scene-break"/>'
     if isinstance(block, Verse):
         lines = "\n".join(f'<p class="line">{inline(line)}</p>' for line in block.lines)
         verse_class = f"verse {block.align}" if block.align else "verse"
         return f'<div class="{verse_class}">\n{lines}\n</div>'
-    return f'<h3 class="inline-heading">{inline(block.text)}</h3>'
+    return f'<h3 class="inline-heading">{inline(block.text, links)}</h3>{footnotes_xhtml(block.text, links)}'
 
 
 def section_semantics(chapter: Chapter) -> tuple[str, str | None, str]:
@@ -102,7 +186,15 @@ def section_attributes(chapter: Chapter, anchor: str, label: str, *, continued: 
     return f'id="{anchor}" class="{classes}" epub:type="{epub_type}"{role_attribute} {label}'
 
 
-def chapter_body(chapter: Chapter, anchor: str, *, fallback_title: str) -> str:
+def note_links(chapter: Chapter, anchor: str, *, placement: str, for_print: bool, heading: str) -> NoteLinks | None:
+    """How the chapter's notes are written, or None if it has none."""
+    if not chapter.notes:
+        return None
+    notes = {note.number: note for note in chapter.notes}
+    return NoteLinks(anchor, notes, placement, for_print, heading)
+
+
+def chapter_body(chapter: Chapter, anchor: str, *, fallback_title: str, links: NoteLinks | None = None) -> str:
     """The <section> for one chapter; an untitled chapter is labelled for assistive technology."""
     level = "h1" if chapter.kind == "part" else "h2"
     parts = []
@@ -114,7 +206,9 @@ def chapter_body(chapter: Chapter, anchor: str, *, fallback_title: str) -> str:
         label = f'aria-labelledby="{anchor}-title"'
     else:
         label = f'aria-label="{escape(plain(fallback_title))}" data-bookmark="{escape(plain(fallback_title))}"'
-    parts.extend(block_xhtml(block) for block in chapter.blocks)
+    parts.extend(block_xhtml(block, links) for block in chapter.blocks)
+    if endnotes := endnotes_xhtml(links):
+        parts.append(endnotes)
     body = "\n".join(parts)
     return f"<section {section_attributes(chapter, anchor, label)}>\n{body}\n</section>"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from booksmith import chars
 from booksmith.model import Block, Paragraph, Verse
-from booksmith.render.blocks import block_xhtml
+from booksmith.render.blocks import NoteLinks, block_xhtml
 
 # A sentence ends after . ! ? or … and any closing quotes or brackets, before white space.
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)\]]*\s+")
@@ -22,12 +22,12 @@ OPENERS = {chars.EMPHASIS_END: chars.EMPHASIS_START, chars.STRONG_END: chars.STR
 CLOSERS = {chars.EMPHASIS_START: chars.EMPHASIS_END, chars.STRONG_START: chars.STRONG_END}
 
 
-def pieces(blocks: tuple[Block, ...], budget: int) -> list[list[str]]:
+def pieces(blocks: tuple[Block, ...], budget: int, links: NoteLinks | None = None) -> list[list[str]]:
     """The blocks' XHTML, grouped so each group's UTF-8 size stays within `budget` bytes."""
     groups: list[list[str]] = [[]]
     size = 0
     for block in blocks:
-        for xhtml in _block_xhtml_within(block, budget):
+        for xhtml in _block_xhtml_within(block, budget, links):
             cost = len(xhtml.encode("utf-8")) + 1
             if groups[-1] and size + cost > budget:
                 groups.append([])
@@ -37,9 +37,9 @@ def pieces(blocks: tuple[Block, ...], budget: int) -> list[list[str]]:
     return groups
 
 
-def _block_xhtml_within(block: Block, budget: int) -> Iterator[str]:
+def _block_xhtml_within(block: Block, budget: int, links: NoteLinks | None = None) -> Iterator[str]:
     """The block's XHTML, or, when it alone exceeds the budget, the XHTML of its pieces."""
-    xhtml = block_xhtml(block)
+    xhtml = block_xhtml(block, links)
     if len(xhtml.encode("utf-8")) < budget:
         yield xhtml
         return
@@ -61,7 +61,7 @@ def _block_xhtml_within(block: Block, budget: int) -> Iterator[str]:
     texts = _cut(block.text, max(budget // 6 - 32, 16))
     for number, text in enumerate(texts):
         align = block.align if number == 0 else "continued"
-        yield block_xhtml(Paragraph(text, align=align))
+        yield block_xhtml(Paragraph(text, align=align), links)
 
 
 def _cut(text: str, limit: int) -> list[str]:

@@ -90,7 +90,8 @@ def typeset(book: Book, options: TypographyOptions | None = None) -> Typeset:
             else:
                 blocks.append(block)
         title, subtitle = set_one(chapter.title), set_one(chapter.subtitle)
-        chapters.append(replace(chapter, title=title, subtitle=subtitle, blocks=tuple(blocks)))
+        notes = tuple(replace(note, text=set_one(note.text)) for note in chapter.notes)
+        chapters.append(replace(chapter, title=title, subtitle=subtitle, blocks=tuple(blocks), notes=notes))
     metadata = replace(book.metadata, title=set_one(book.metadata.title))
     # Every warning is returned; the command line shows the first ones and counts the rest.
     warnings = tuple(setter.warnings) if setter is not None else ()

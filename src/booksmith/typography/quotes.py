@@ -53,6 +53,8 @@ ELISION_OPENS_MID_SENTENCE = 2.5  # the same after a word: quotations rarely ope
 # vowel an apostrophe costs this little (not UNKNOWN_TRAILING), yet a quotation
 # that is open still closes there first: `'Vieni qui'` ends in a vowel too.
 UNLISTED_ACCENT = 1.0
+# Reading a quote around a single letter (the letter 's') as an apostrophe: never, in effect.
+QUOTED = 3 * ERROR
 
 NEWLINE = re.compile("\n")
 
@@ -94,6 +96,9 @@ class _Words:
     trailing: frozenset[str]  # ol', an' (and in Italian perche', citta': accents typed in ASCII)
     not_trailing: frozenset[str]  # again, not a dropped g
     accents: bool = False  # whether a quote after any final vowel may be an accent (Italian)
+    # The language's commonest words: after a quote nothing closes, 'Who is a quotation
+    # left open by mistake, not an elided word as 'Enry is.
+    common: frozenset[str] = frozenset()
 
 
 def _words(language: str | None = None) -> _Words:
@@ -105,7 +110,9 @@ def _words(language: str | None = None) -> _Words:
     if italian:
         leading = frozenset(table["it"]["leading"])
         trailing |= frozenset(table["it"]["accented"])
-    return _Words(leading, trailing, frozenset(table["not_trailing"]), accents=italian)
+    stopwords = data_toml("stopwords.toml")
+    common = frozenset(stopwords.get((language or "en").split("-")[0].lower(), stopwords["en"]))
+    return _Words(leading, trailing, frozenset(table["not_trailing"]), accents=italian, common=common)
 
 
 # Glyph -> (level, role) when the style does not say otherwise.
@@ -127,6 +134,9 @@ CLOSED_UNOPENED = "closes a quotation that was never opened"
 CLOSING_PUNCT = ".,;:!?)]}>%"
 OPENING_BRACKETS = "([{<"
 WORD_AFTER = re.compile(r"[^\W\d_]+")
+# A single letter between single quotes, not followed by more of a word: the letter 's'
+# (not 'E's, which is he's, so two 'l's stays a guess).
+QUOTED_LETTER = re.compile(r"'[^\W\d_]'(?![^\W_])")
 DIGITS_AFTER = re.compile(r"\d+")
 
 
@@ -141,6 +151,7 @@ class QuoteSetter:
         # Quotations left open before a block of verse, which the prose after it may close.
         self.pending: list[tuple[Unit, _Quote]] = []
         self.through_verse = False
+        self.verse_follows = False
         inner = (style.inner_open, style.inner_close)
         outer = (style.outer_open, style.outer_close)
         # By mark, a straight " becomes the outer marks and ' the inner ones, as
@@ -170,6 +181,8 @@ class QuoteSetter:
         texts = []
         for position, unit in enumerate(units):
             following = units[position + 1].text if position + 1 < len(units) else ""
+            # A quotation left open before verse may close after it (see _unit).
+            self.verse_follows = position + 1 < len(units) and units[position + 1].verse
             texts.append(self._unit(unit, self._reopens(following)))
         for unit, quote in self.pending:
             self._warn(unit, quote, NEVER_CLOSED)
@@ -184,6 +197,9 @@ class QuoteSetter:
         left_open: list[_Quote] = []
         if QUOTE_CHARS.search(text):
             quotes = self._quotes(text)
+            # A quotation open before verse may close after it; only a straight ' can be an elision.
+            if "'" in text and not unit.verse and not self.verse_follows:
+                _unclosable_are_elisions(quotes, reopened, text, self.words.common)
             left_open = self._resolve(quotes, reopened, unit, carried)
             out = list(text)
             for quote in quotes:
@@ -290,9 +306,17 @@ class QuoteSetter:
             unknown = UNKNOWN_ELISION_MID_SENTENCE
         else:
             unknown = UNKNOWN_ELISION_NEW_SENTENCE if previous is not None and previous in ".!?" else UNKNOWN_ELISION
+        if QUOTED_LETTER.match(text, index) and not (previous or " ").isalpha():
+            return {OPEN: 0.0, APOS: QUOTED}  # the letter 's', a 'k', not a 'c'
+        if index > 0 and text[index - 1] in "'‘" and text[start : start + 1].isupper():
+            # ''Enry: a quotation opening on an elided word; the same level cannot open twice.
+            return {APOS: 0.0, OPEN: opens}
         digits = DIGITS_AFTER.match(text, start)
         if digits:
             after = text[digits.end() : digits.end() + 1]
+            if after in ("'", "’"):
+                return {OPEN: 0.0, APOS: opens}  # she scored '99'
+
             if len(digits.group()) == 2 and after == "s":
                 return {APOS: 0.0, OPEN: 3 * opens}  # the '90s
             if len(digits.group()) == 2 and not after.isalnum():
@@ -305,6 +329,8 @@ class QuoteSetter:
 
     def _trailing(self, text: str, index: int, following: str | None) -> dict[str, float]:
         """`word'`: a closing quote, or an apostrophe (the dogs' bowls, goin', ol')."""
+        if index >= 2 and QUOTED_LETTER.match(text, index - 2) and not _is_word(_neighbour(text, index - 2, -1)):
+            return {CLOSE: 0.0, APOS: QUOTED}  # the letter 's'
         word = _word_before(text, index).lower()
         continues = following is not None and following.isspace() and _word_follows(text, index)
         # A closing quote is rarely followed by more of the sentence (an' we, dogs' bowls).
@@ -400,6 +426,47 @@ class QuoteSetter:
         excerpt += "…" if end < len(text) and text[end] != "\n" else ""
         where = f"line {line}" if unit.line else "title"  # titles reach typography without a line
         self.warnings.append(f"{where}: {text[quote.index]} {what}: {excerpt}")
+
+
+def _unclosable_are_elisions(
+    quotes: list[_Quote], reopened: tuple[str, ...], text: str, common: frozenset[str]
+) -> None:
+    """An opening single quote that nothing after it in the paragraph could close is an elision.
+
+    'Enry 'Iggins, 'Bama, 'Sh!: dialect drops first letters the word list cannot all
+    know, and read as quotations they stay open to the paragraph's end. The apostrophe
+    becomes the cheap reading where no later single quote may close, unless the
+    quotation may run on: the next paragraph opens again the quotations that would be
+    open at this one's end (a speech or a quoted letter over several paragraphs), or the
+    word is one of the language's commonest ('Who goes there? is a quote left open).
+    """
+    closer_follows = double_closes_after = False
+    double_opens_before = []
+    seen_double_open = False
+    for quote in quotes:
+        double_opens_before.append(seen_double_open)
+        seen_double_open = seen_double_open or (quote.mark == DOUBLE and OPEN in quote.options)
+    for position in range(len(quotes) - 1, -1, -1):
+        quote = quotes[position]
+        if quote.mark == DOUBLE:
+            double_closes_after = double_closes_after or CLOSE in quote.options
+            continue
+        candidate = quote.glyph is None and OPEN in quote.options and quote.options.get(APOS, QUOTED) < QUOTED
+        if candidate and not closer_follows and not _common_word_after(text, quote.index, common):
+            if double_opens_before[position] and double_closes_after:
+                runs_on = False  # inside a speech that closes in this paragraph
+            else:
+                left_open = (DOUBLE, SINGLE) if double_opens_before[position] else (SINGLE,)
+                runs_on = reopened[: len(left_open)] == left_open
+            if not runs_on:
+                quote.options = {APOS: 0.0, OPEN: ELISION_OPENS}
+        if CLOSE in quote.options:
+            closer_follows = True
+
+
+def _common_word_after(text: str, index: int, common: frozenset[str]) -> bool:
+    word = WORD_AFTER.match(text, _skip(text, index + 1, MARKUP))
+    return word is not None and word.group().lower() in common
 
 
 def _cheapest_labels(steps: list[_Quote], reopened: tuple[str, ...]) -> list[str]:

@@ -128,7 +128,7 @@ def body(documents: list[Document]) -> str:
     """
     sections = []
     for document in documents:
-        opening, rest = document.body.split("\n", 1)
+        opening, rest = (document.print_body or document.body).split("\n", 1)
         mark = f'<div class="head-mark" data-head="{escape(document.title)}"></div>'
         # A real element for the initial: WeasyPrint overprints the line when ::first-letter floats.
         initial = r'\1<span class="initial">\2</span>'
