@@ -314,3 +314,13 @@ def test_an_unknown_engine_is_a_one_line_error(run_cli, tmp_path):
     assert "--pdf-engine must be one of" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_notes_are_footnotes_at_the_foot_of_the_page(tmp_path):
+    source = Path(__file__).parent / "fixtures" / "notes" / "keeper.txt"
+    options = BuildOptions(formats=("pdf",), render=RenderOptions(pdf_engine="typst"))
+    (pdf,) = convert(source, tmp_path, options)
+    page = next(p.extract_text() for p in PdfReader(pdf).pages if "Chapter One\n" in p.extract_text())
+    body, _, foot = page.partition("The tower was rebuilt")
+    assert "the tower1 every evening" in body.replace("\n", " ")
+    assert foot and "She never lost count" in foot

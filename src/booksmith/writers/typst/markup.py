@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 from booksmith import chars
-from booksmith.model import Block, Chapter, Heading, Paragraph, SceneBreak, Verse
-from booksmith.render.blocks import plain
+from booksmith.model import Block, Chapter, Heading, Note, Paragraph, SceneBreak, Verse, note_number
+from booksmith.render.blocks import NOTE_REF, plain
 
 # Control characters a Typst string cannot hold unescaped (clean() removes most of them).
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,6 +27,9 @@ MARKUP_CALLS = {
 # Paragraph roles of the model that book.typ sets with a function of the same name.
 ROLES = ("speaker", "stage-direction", "caption")
 SPLIT_MARKUP = re.compile(f"([{chars.MARKUP}])")
+SPLIT_NOTES = re.compile(f"({NOTE_REF.pattern})")
+# A chapter's notes by number, for the references in its text.
+Notes = dict[int, Note]
 
 
 def string(text: str) -> str:
@@ -37,21 +40,33 @@ def string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def content(text: str) -> str:
+def content(text: str, notes: Notes | None = None) -> str:
     """A Typst content block `[…]` of a model text, its emphasis and strong runs as calls."""
-    return f"[{inline(text)}]"
+    return f"[{inline(text, notes)}]"
 
 
-def inline(text: str) -> str:
+def inline(text: str, notes: Notes | None = None) -> str:
     """Markup for a model text: `#"…"` runs, with `#emph[…]` and `#strong[…]` around marked ones.
 
+    A note's reference becomes Typst's own `#footnote[…]`, set at the foot of the page.
     Unbalanced markup (which the model should not hold) is dropped, as the XHTML renderer does.
     """
+    if notes and NOTE_REF.search(text):
+        return "".join(
+            _footnote(piece, notes) if NOTE_REF.fullmatch(piece) else inline(piece)
+            for piece in SPLIT_NOTES.split(text)
+            if piece
+        )
     if not any(ch in text for ch in chars.MARKUP):
         return "#" + string(text) if text else ""
     if not _balanced(text):
         return "#" + string(plain(text))
     return "".join(MARKUP_CALLS.get(piece) or "#" + string(piece) for piece in SPLIT_MARKUP.split(text) if piece)
+
+
+def _footnote(reference: str, notes: Notes) -> str:
+    note = notes.get(note_number(reference) or 0)
+    return f"#footnote[{inline(note.text)}]" if note else ""
 
 
 def _balanced(text: str) -> bool:
@@ -88,10 +103,10 @@ class Length(str):
     """A Typst length or ratio written as it is (`148mm`, `10.5pt`), not as a string."""
 
 
-def block(block: Block) -> str:
+def block(block: Block, notes: Notes | None = None) -> str:
     """The markup of one block of a chapter."""
     if isinstance(block, Paragraph):
-        body = inline(block.text)
+        body = inline(block.text, notes)
         if block.role in ROLES:
             return f"#{block.role}[{body}]"
         if block.align == "center":
@@ -104,7 +119,7 @@ def block(block: Block) -> str:
     if isinstance(block, SceneBreak):
         return "#scene-break()"
     if isinstance(block, Verse):
-        lines = ", ".join(content(line) for line in block.lines)
+        lines = ", ".join(content(line, notes) for line in block.lines)
         align = {"center": "center", "right": "end"}.get(block.align or "", "start")
         return f"#verse(align-to: {align}, ({lines},))"
     if isinstance(block, Heading):
@@ -122,7 +137,8 @@ def chapter(chapter: Chapter, anchor: str, head: str, *, level: int) -> Iterator
     kind = value(chapter.kind)
     yield f"#chapter-title(level: {level}, kind: {kind}, head: {string(head)}, title: {title}, subtitle: {subtitle})"
     yield ""
+    notes = {note.number: note for note in chapter.notes}
     for item in chapter.blocks:
-        yield block(item)
+        yield block(item, notes)
         yield ""
     yield f"#chapter-end({value(chapter.kind)}, {string(head)})"
