@@ -95,12 +95,17 @@ def _isbn(table: dict[str, Any]) -> str | None:
 def sidecar_metadata(source: Path) -> Metadata:
     """Metadata from `story.toml` beside `story.txt`, if there is one."""
     sidecar = source.with_suffix(".toml")
-    try:
-        if not sidecar.is_file() or sidecar.name == FOLDER_CONFIG:
-            return Metadata()
-    except OSError:  # a name at the 255-byte limit has no room for ".toml": there is no sidecar
+    if not _is_file(sidecar) or sidecar.name == FOLDER_CONFIG:
         return Metadata()
     return metadata_from(read_toml(sidecar), sidecar)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file is there; a name at the 255-byte limit has no room for ".toml" or ".jpg": it is not."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def folder_tables(source: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -177,7 +182,7 @@ class BookSettings:
 def book_settings(source: Path) -> BookSettings:
     """The cover, replace rules and name template a text's STEM.toml and folders give its book."""
     sidecar = source.with_suffix(".toml")
-    sidecar_table = read_toml(sidecar) if sidecar.is_file() and sidecar.name != FOLDER_CONFIG else {}
+    sidecar_table = read_toml(sidecar) if _is_file(sidecar) and sidecar.name != FOLDER_CONFIG else {}
     folders = []
     start = source.resolve().parent
     for folder in (start, *start.parents):
@@ -187,7 +192,7 @@ def book_settings(source: Path) -> BookSettings:
     files = [path for path, _ in folders]
     cover = _cover(sidecar, sidecar_table) if sidecar_table else None
     if cover is None:
-        cover = next((p for p in (source.with_suffix(e) for e in COVER_ENDINGS) if p.is_file()), None)
+        cover = next((p for p in (source.with_suffix(e) for e in COVER_ENDINGS) if _is_file(p)), None)
         if cover is None:
             cover = next((c for c in (_cover(p, _defaults(t)) for p, t in folders) if c), None)
     if cover is not None:

@@ -55,7 +55,7 @@ def safe_stem(stem: str) -> str:
     """A book name every common file system can hold: unsafe characters become '_', no trailing
     dots or spaces, no reserved device name, and short enough with any ending."""
     name = UNSAFE_CHARACTERS.sub("_", unicodedata.normalize("NFC", stem)).strip(" ").rstrip(". ")
-    while len(name.encode("utf-16-le")) // 2 > MAX_STEM_UNITS:
+    while len(name.encode("utf-16-le", "surrogatepass")) // 2 > MAX_STEM_UNITS:
         name = name[:-1]
     name = name.rstrip(". ")
     if RESERVED_NAMES.match(name):
