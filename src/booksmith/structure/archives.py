@@ -659,16 +659,15 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
     # those labels are blank by now, so they are found among the removals.
     closing_labels = {r.line for r in removed if r.text.lower() in CLOSING_LABELS}
     closers = [i for i, line in enumerate(lines) if line.number in closing_labels]
-    prose_since_heading = False
+    prose: list[int] = []  # blocks neither notes nor labels (headings among them), in order
     k = 0
     while k < len(blocks):
         start, end = blocks[k]
         first = lines[start].text.strip()
-        if _heading(first) and not first.lower().startswith(_note_prefixes()):
-            prose_since_heading = False
-            k += 1
-            continue
-        if _is_note_label(first):
+        # A label that is also a heading ("Author's Note", "NOTES") heads a chapter. Headings are
+        # asked about only here and when a note's place is decided: asking every block is costly.
+        if _is_note_label(first) and not (_heading(first) and not first.lower().startswith(_note_prefixes())):
+            prose_since_heading = _prose_since_heading(lines, blocks, prose, k)
             removed.append(Removal(lines[start].number, first, "an archive's label of an author's note"))
             lines[start].text = ""
             # The note runs at most to the next heading or site line (a scan of one chapter, not the text).
@@ -695,9 +694,14 @@ def find_notes(lines: list[Line], removed: list[Removal], *, stop_at: set[str] =
         if first.lower().startswith(_note_prefixes()):
             notes.append(_note(lines, [(start, end)]))
         else:
-            prose_since_heading = True
+            prose.append(k)
         k += 1
     return notes
+
+
+def _prose_since_heading(lines: list[Line], blocks: list[tuple[int, int]], prose: list[int], k: int) -> bool:
+    """Whether prose stands between block `k` and the heading before it: the nearest block before it says."""
+    return bool(prose) and not _heading(lines[blocks[prose[-1]][0]].text.strip())
 
 
 CLOSING_LABELS = frozenset(
@@ -843,16 +847,17 @@ def _as_note(block):
 
 
 @cache
-def _site_patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+def _site_patterns() -> tuple[frozenset[str], re.Pattern[str]]:
     site = _table()["site"]
-    return frozenset(site["navigation"]), tuple(re.compile(p, re.IGNORECASE) for p in site["patterns"])
+    # One alternation searched once per line, not one search per pattern.
+    return frozenset(site["navigation"]), re.compile("|".join(f"(?:{p})" for p in site["patterns"]), re.IGNORECASE)
 
 
 def _site_lines(lines: list[Line]) -> list[tuple[str, int, int]]:
     """Lines a site repeats through a text: navigation ("Next chapter") seen twice or more,
     advertising ("Read more at …", a notice that the copy was taken) anywhere, and any short
     line with a web address seen twice or more."""
-    navigation, patterns = _site_patterns()
+    navigation, advertising = _site_patterns()
     counts: dict[str, list[int]] = {}
     for line in lines:
         text = line.text.strip()
@@ -865,7 +870,7 @@ def _site_lines(lines: list[Line]) -> list[tuple[str, int, int]]:
         repeated = len(numbers) >= 2
         if (
             (navigating and text.lower() in navigation)
-            or any(p.search(text) for p in patterns)
+            or advertising.search(text)
             or (repeated and len(text) <= 120 and WEB_ADDRESS.search(text))
         ):
             found.append((text, len(numbers), numbers[0]))

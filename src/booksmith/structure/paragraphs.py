@@ -295,14 +295,17 @@ def mend_broken_words(items: list[Item], text: str) -> None:
 
 def join_lines(lines: list[str]) -> str:
     """Join a hard-wrapped paragraph: spaces between lines, hyphens and dashes at ends kept."""
-    out = lines[0].strip()
+    # Pieces gathered in a list and joined once: adding to one string is quadratic in a long block.
+    pieces = [lines[0].strip()]
+    last = pieces[0]
     for line in lines[1:]:
         part = line.strip()
         if not part:
             continue
-        closed = _joins_closed(out, part) or (chars.UNSPACED.match(part) and chars.UNSPACED.match(out[-1]))
-        out += part if closed else " " + part
-    return out
+        closed = _joins_closed(last, part) or (chars.UNSPACED.match(part) and chars.UNSPACED.match(last[-1:]))
+        pieces.append(part if closed else " " + part)
+        last = part
+    return "".join(pieces)
 
 
 def _joins_closed(line: str, following: str) -> bool:
