@@ -82,7 +82,7 @@ def inline(text: str, links: NoteLinks | None = None) -> str:
         escaped = NOTE_REF.sub(lambda m: _note_call(m.group(), links), escaped)
     if not any(ch in escaped for ch in chars.MARKUP):
         return escaped
-    if not _balanced(escaped):
+    if not balanced(escaped):
         return plain(escaped)
     return "".join(MARKUP_TAGS.get(ch, ch) for ch in escaped)
 
@@ -141,7 +141,8 @@ def endnotes_xhtml(links: NoteLinks | None, numbers: set[int] | None = None) -> 
     )
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Whether the emphasis and strong marks of a model text open and close in order."""
     stack: list[str] = []
     closers = {chars.EMPHASIS_END: chars.EMPHASIS_START, chars.STRONG_END: chars.STRONG_START}
     for ch in text:

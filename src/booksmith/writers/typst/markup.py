@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from booksmith import chars
 from booksmith.model import Block, Chapter, Heading, Note, Paragraph, SceneBreak, Verse, note_number
-from booksmith.render.blocks import NOTE_REF, plain
+from booksmith.render.blocks import NOTE_REF, balanced, plain
 
 # Control characters a Typst string cannot hold unescaped (clean() removes most of them).
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -59,7 +59,7 @@ def inline(text: str, notes: Notes | None = None) -> str:
         )
     if not any(ch in text for ch in chars.MARKUP):
         return "#" + string(text) if text else ""
-    if not _balanced(text):
+    if not balanced(text):
         return "#" + string(plain(text))
     return "".join(MARKUP_CALLS.get(piece) or "#" + string(piece) for piece in SPLIT_MARKUP.split(text) if piece)
 
@@ -67,17 +67,6 @@ def inline(text: str, notes: Notes | None = None) -> str:
 def _footnote(reference: str, notes: Notes) -> str:
     note = notes.get(note_number(reference) or 0)
     return f"#footnote[{inline(note.text)}]" if note else ""
-
-
-def _balanced(text: str) -> bool:
-    stack: list[str] = []
-    closers = {chars.EMPHASIS_END: chars.EMPHASIS_START, chars.STRONG_END: chars.STRONG_START}
-    for ch in text:
-        if ch in (chars.EMPHASIS_START, chars.STRONG_START):
-            stack.append(ch)
-        elif ch in closers and (not stack or stack.pop() != closers[ch]):
-            return False
-    return not stack
 
 
 def value(item: object) -> str:
