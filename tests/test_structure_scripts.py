@@ -305,3 +305,12 @@ def test_a_note_mark_on_a_heading_is_accounted_for():
     structured = structure(clean(text))
     assert structured.book.chapters[0].subtitle == "Гавань"
     assert [(r.text, r.reason) for r in structured.removed] == [("[1]", "a note's mark on a heading")]
+
+
+def test_cjk_front_and_back_matter_with_the_books_title_and_ornaments():
+    prose = "那天早上海面很平静，船一艘接一艘地回到了旧港，岸上的人们一边等待一边说着昨夜的风浪。"
+    chapters = "\n\n".join(f"第{n}回 港口\n\n{prose}\n\n{prose}" for n in "一二三")
+    text = f"◆《旧港》楔 子◆\n\n{prose}\n\n{chapters}\n\n◆《旧港》尾 声◆\n\n{prose}\n\n后記\n\n{prose}"
+    kinds = [(c.kind, c.title) for c in book_of(text).chapters]
+    assert kinds[0][0] == "front" and kinds[-2][0] == "back" and kinds[-1] == ("back", "后記")
+    assert len(kinds) == 6

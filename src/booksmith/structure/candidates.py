@@ -15,7 +15,7 @@ AUTHOR_NOTE = re.compile(r"^(?:A/?N|Author'?s? ?note|Disclaimer|Note|Warning|TW|
 OPENERS = ("“", '"', "‘", "'", "[", "(", "«", "„", "—")
 
 
-HEADING_ORNAMENTS = "~*=-–—_•·<>[] "
+HEADING_ORNAMENTS = "~*=-–—_•·<>[] ◆◇★☆■□"
 
 
 # How sentences end, in scripts with and without capitals (Arabic "؟" and "۔", CJK "。").
@@ -39,6 +39,7 @@ MAX_OWN_TITLE = 80
 NOTE_MARK = re.compile(r"(?<=\w)(?:\(\*+\)|\*+|†+|\[\d{1,3}\])")
 # What may follow a CJK front- or back-matter word: a short title, with or without a separator.
 CJK_TAIL = r"(?:[\s：:·]*(?P<title>[^\s。！？，；、][^。！？，；、]{0,19}))?"
+BOOK_TITLE_BEFORE = re.compile(r"^《[^《》]{1,30}》\s*(?=\S)")
 # Spaces typed between the characters of a short CJK heading: "前   言", "尾 声".
 CJK_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 # How Chinese and Japanese count chapters: digits, half- or full-width, or numeral characters.
@@ -123,6 +124,8 @@ def heading_level(text: str) -> tuple[str | None, str | None, str]:
     if text[:1] in HEADING_ORNAMENTS and not found["markdown"].match(text):
         text = text.strip(HEADING_ORNAMENTS)
     # "前   言", "尾 声": a short CJK heading typed with spaces, read without them.
+    # "《碧血洗银枪》楔 子": a site's copy puts the book's title before its front and back matter.
+    text = BOOK_TITLE_BEFORE.sub("", text) if text.startswith("《") else text
     compact = CJK_SPACED.sub("", text) if len(text) <= 12 and CJK_SPACED.search(text) else text
     if "*" in text or "†" in text or "[" in text:
         text = NOTE_MARK.sub("", text)  # "CHAPTER XII(*) -- OF THE ARMIES": a note's mark on the heading
