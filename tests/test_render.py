@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from browser import chromium
 
 from booksmith.cli import main as booksmith
 
@@ -94,16 +95,18 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Debian Chromium for the whole session (Playwright's own download is not reachable here)."""
+    """One headless Debian Chromium for this module (Playwright's own download is not reachable here).
+
+    Module-scoped: Playwright's sync API runs one instance per thread at a time, and
+    tests/test_serve_browser.py starts its own after this module.
+    """
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as found:
+        yield found
 
 
 @pytest.fixture
@@ -113,7 +116,7 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def opened(browser, site):
     """`opened(reader, book)`: a page with `book` open in `reader` (epubjs or foliate), opened once per session."""
     pages = {}
