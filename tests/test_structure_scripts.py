@@ -314,3 +314,9 @@ def test_cjk_front_and_back_matter_with_the_books_title_and_ornaments():
     kinds = [(c.kind, c.title) for c in book_of(text).chapters]
     assert kinds[0][0] == "front" and kinds[-2][0] == "back" and kinds[-1] == ("back", "后記")
     assert len(kinds) == 6
+
+
+def test_cjk_header_fields_separated_by_blank_lines():
+    prose = "那天早上海面很平静，船一艘接一艘地回到了旧港，岸上的人们一边等待一边说着昨夜的风浪。"
+    book = book_of(f"书名：旧港\n\n作者：林小雨\n\n第一章 晨港\n\n{prose}\n\n第二章 夜雨\n\n{prose}")
+    assert (book.metadata.title, book.metadata.authors) == ("旧港", ("林小雨",))

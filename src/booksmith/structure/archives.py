@@ -514,6 +514,8 @@ def key_value_header(lines: list[Line]) -> tuple[list[Line], Metadata] | None:
             fields["description"].append(text)  # a summary running over several lines
         elif target is None and known and lines[i].text[:1].isspace():
             pass  # an indented value of a key booksmith does not keep
+        elif not text:
+            pass  # a blank line between keys ("书名：…" / "" / "作者：…"): _header_goes_on said so
         elif i == start or not fields:
             return None
         else:
