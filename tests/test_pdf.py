@@ -234,17 +234,18 @@ def test_pdf_ua_is_tagged(single_book):
     assert "/StructTreeRoot" in root
 
 
-@pytest.mark.parametrize(
-    ("size", "points"),
-    [
-        ("a5", (420, 595)),
-        ("a4", (595, 842)),
-        ("letter", (612, 792)),
-        ("trade", (432, 648)),
-        ("pocket", (306, 495)),
-        ("ereader", (255, 340)),
-    ],
-)
+# Each page size and its width and height in points, as printers give them.
+PAGE_POINTS = [
+    ("a5", (420, 595)),
+    ("a4", (595, 842)),
+    ("letter", (612, 792)),
+    ("trade", (432, 648)),
+    ("pocket", (306, 495)),
+    ("ereader", (255, 340)),
+]
+
+
+@pytest.mark.parametrize(("size", "points"), PAGE_POINTS)
 def test_page_sizes(tmp_path, size, points):
     path = build(tmp_path, novel(parts=1, chapters_per_part=1, paragraphs=3), page_size=size, font_size=11)
     box = PdfReader(path).pages[-1].mediabox

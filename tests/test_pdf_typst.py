@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_pdf import ORNAMENT, novel, outline_items, page_texts, words
+from test_pdf import ORNAMENT, PAGE_POINTS, novel, outline_items, page_texts, words
 
 from booksmith.options import BuildOptions, RenderOptions
 from booksmith.pipeline import convert
@@ -143,17 +143,7 @@ def test_scene_breaks_draw_the_ornament(book):
     assert "\n".join(page_texts(book)).count(ORNAMENT) == 4
 
 
-@pytest.mark.parametrize(
-    ("size", "points"),
-    [
-        ("a5", (420, 595)),
-        ("a4", (595, 842)),
-        ("letter", (612, 792)),
-        ("trade", (432, 648)),
-        ("pocket", (306, 495)),
-        ("ereader", (255, 340)),
-    ],
-)
+@pytest.mark.parametrize(("size", "points"), PAGE_POINTS)
 def test_page_sizes(tmp_path, size, points):
     path = build(tmp_path, novel(parts=1, chapters_per_part=1, paragraphs=3), page_size=size, font_size=11)
     for page in PdfReader(path).pages:

@@ -349,12 +349,18 @@ class Routes:
     async def opensearch(self, request: Request) -> Response:
         return content(request, opds.opensearch_description(), opds.OPENSEARCH_TYPE)
 
-    def _groups(self, by: str) -> tuple[dict, str] | None:
+    def _groups(self, by: str) -> tuple:
+        """The grouping for `by` ("authors", "series", "languages") and its feed title; (None, None) for no such."""
         return {
             "authors": (self.library.authors, "By author"),
             "series": (self.library.series, "By series"),
             "languages": (self.library.languages, "By language"),
         }.get(by, (None, None))
+
+    def _group_books(self, by: str, name: str) -> list | None:
+        """The books of one author, series or language, or None when there is no such group."""
+        group, _ = self._groups(by)
+        return group().get(name) if group else None
 
     async def opds_groups(self, request: Request) -> Response:
         group, title = self._groups(request.path_params["by"])
@@ -364,8 +370,7 @@ class Routes:
 
     async def opds_group(self, request: Request) -> Response:
         by, name = request.path_params["by"], request.path_params["name"]
-        group, _ = self._groups(by)
-        books = group().get(name) if group else None
+        books = self._group_books(by, name)
         if books is None:
             return _not_found()
         body = opds.acquisition_feed(
@@ -413,8 +418,7 @@ class Routes:
 
     async def opds2_group(self, request: Request) -> Response:
         by, name = request.path_params["by"], request.path_params["name"]
-        group, _ = self._groups(by)
-        books = group().get(name) if group else None
+        books = self._group_books(by, name)
         if books is None:
             return _not_found()
         path = f"/opds/v2/{by}/{quote(name, safe='')}"
